@@ -1,0 +1,108 @@
+/**
+ * The boundary between a transport (Electron IPC, the browser shell's WebSocket) and the core.
+ *
+ * Every incoming call is checked against the contract in shared/api.ts before any handler sees it;
+ * every answer is a CallResult. Nothing that comes in can crash the core: a bad payload gets a plain
+ * sentence back, a handler's unexpected failure becomes an 'internal' error (logged, not leaked).
+ */
+import type { z } from 'zod';
+import {
+  calls,
+  isCallName,
+  type ApiErrorBody,
+  type CallName,
+  type CallResponse,
+  type CallResult,
+} from '../../../shared/api';
+
+/** The core's implementation of every call, given an already validated request. */
+export type Handlers = {
+  [C in CallName]: (request: z.output<(typeof calls)[C]['request']>) => Promise<CallResponse<C>>;
+};
+
+/**
+ * An error a handler throws on purpose: it reaches the person as is. Anything else a handler throws
+ * is a bug and reaches the person as a generic sentence.
+ */
+export class PlainError extends Error {
+  readonly code: string;
+  readonly fields: Record<string, string> | undefined;
+  constructor(code: string, message: string, fields?: Record<string, string>) {
+    super(message);
+    this.name = 'PlainError';
+    this.code = code;
+    this.fields = fields;
+  }
+  toBody(): ApiErrorBody {
+    return this.fields
+      ? { code: this.code, message: this.message, fields: this.fields }
+      : { code: this.code, message: this.message };
+  }
+}
+
+/** Turns zod issues into { field: message }, e.g. { concurrency: 'Too big: expected ...' }. */
+export function fieldsFromIssues(issues: readonly z.core.$ZodIssue[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of issues) {
+    const key = issue.path.length > 0 ? issue.path.map(String).join('.') : '(request)';
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+export interface DispatchOptions {
+  /** Called with unexpected handler errors (bugs). Must not receive secrets; messages are not sent out. */
+  onInternalError?: (call: string, error: unknown) => void;
+}
+
+export type Dispatch = (call: unknown, request: unknown) => Promise<CallResult>;
+
+export function createDispatch(handlers: Handlers, options: DispatchOptions = {}): Dispatch {
+  return async (call, request) => {
+    if (!isCallName(call)) {
+      return {
+        ok: false,
+        error: {
+          code: 'unknown_call',
+          message: `Atelier does not know the request "${String(call).slice(0, 80)}". Update the app, then try again.`,
+        },
+      };
+    }
+    const spec = calls[call];
+    const parsed = spec.request.safeParse(request ?? {});
+    if (!parsed.success) {
+      const fields = fieldsFromIssues(parsed.error.issues);
+      return {
+        ok: false,
+        error: {
+          code: 'invalid_request',
+          message: `Atelier could not do "${call}": ${describeFields(fields)}.`,
+          fields,
+        },
+      };
+    }
+    try {
+      const handler = handlers[call] as (req: unknown) => Promise<unknown>;
+      const value = await handler(parsed.data);
+      return { ok: true, value: spec.response.parse(value) };
+    } catch (error) {
+      if (error instanceof PlainError) return { ok: false, error: error.toBody() };
+      options.onInternalError?.(call, error);
+      return {
+        ok: false,
+        error: {
+          code: 'internal',
+          message:
+            'Something went wrong inside Atelier. Try again; if it keeps happening, restart the app.',
+        },
+      };
+    }
+  };
+}
+
+function describeFields(fields: Record<string, string>): string {
+  return Object.entries(fields)
+    .slice(0, 3)
+    .map(([field, message]) => (field === '(request)' ? message : `${field}: ${message}`))
+    .join('; ');
+}

@@ -1,0 +1,186 @@
+/**
+ * The one contract between the renderer and the core.
+ *
+ * Every call the renderer can make and every event it can receive is named here with the schema of
+ * its payload. Both shells (Electron IPC and the browser shell's WebSocket) validate every payload
+ * against these schemas at the boundary, in the core, and reject the rest with a clear error.
+ *
+ * No Node, no DOM: this file is imported by the renderer, the core and both shells.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+export const ShellKind = z.enum(['electron', 'browser']);
+export type ShellKind = z.infer<typeof ShellKind>;
+
+export const ThemeChoice = z.enum(['system', 'light', 'dark']);
+export type ThemeChoice = z.infer<typeof ThemeChoice>;
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  shell: ShellKind,
+  /** process.platform of the core: 'darwin' | 'win32' | 'linux' | ... */
+  platform: z.string(),
+  /** Where settings live (the per-user app data folder, or ATELIER_DATA_DIR). */
+  dataDir: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+/** An http(s) URL with no credentials, query or fragment: a base URL for the API. */
+export const BaseUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (
+        (url.protocol === 'https:' || url.protocol === 'http:') &&
+        url.username === '' &&
+        url.password === '' &&
+        url.search === '' &&
+        url.hash === ''
+      );
+    } catch {
+      return false;
+    }
+  }, 'must be an http or https address such as https://api.stability.ai');
+
+export const Settings = z.object({
+  /** Light, dark, or follow the operating system. */
+  theme: ThemeChoice,
+  /** Another base URL for the Stability API (advanced); null means the default or STABILITY_API_BASE. */
+  apiBaseUrl: BaseUrl.nullable(),
+  /** The library folder; null means the default (the OS Pictures folder / Atelier). */
+  libraryDir: z.string().min(1).max(4096).nullable(),
+  /** When on, every request goes to the local Sandbox: no key, no cost, generated patterns. */
+  sandboxMode: z.boolean(),
+  /** How many jobs run at once. */
+  concurrency: z.number().int().min(1).max(8),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  theme: 'system',
+  apiBaseUrl: null,
+  libraryDir: null,
+  sandboxMode: false,
+  concurrency: 4,
+};
+
+/** A change to some settings; unknown keys are refused. */
+export const SettingsPatch = Settings.partial().strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+const Empty = z.object({}).strict();
+
+// ---------------------------------------------------------------------------------------------
+// Calls
+
+/**
+ * Every call: its request and response schema. Add a call here, implement it in the core's host
+ * (`electron/core/host`), and both shells carry it with no further wiring.
+ */
+export const calls = {
+  /** Name, version, which shell, platform. */
+  'app.info': { request: Empty, response: AppInfo },
+  /** A round trip through the transport; the core answers with the same message. */
+  'app.ping': {
+    request: z.object({ message: z.string().max(1000) }).strict(),
+    response: z.object({ message: z.string(), receivedAt: z.number() }),
+  },
+  'settings.get': { request: Empty, response: Settings },
+  /** Change some settings; answers with all settings after the change. */
+  'settings.set': { request: SettingsPatch, response: Settings },
+} as const;
+
+export type CallName = keyof typeof calls;
+export type CallRequest<C extends CallName> = z.input<(typeof calls)[C]['request']>;
+export type CallResponse<C extends CallName> = z.output<(typeof calls)[C]['response']>;
+
+export function isCallName(value: unknown): value is CallName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(calls, value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events (core -> renderer)
+
+export const events = {
+  /** Settings changed (by this window, another window, or the core). */
+  'settings.changed': Settings,
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(events, value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results and errors on the wire
+
+/**
+ * Why a call failed, as a kind the renderer can act on. `message` is always a plain sentence for
+ * the person: what happened and what to do. It never holds a key, a stack trace or a status code
+ * alone.
+ */
+export const ErrorCode = z.enum([
+  'invalid_request', // the payload broke the contract
+  'unknown_call', // no such call
+  'not_available', // this call cannot run here (e.g. a desktop-only feature in the browser shell)
+  'internal', // a bug: something the core did not expect
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ApiErrorBody = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** Field-level problems, e.g. { "concurrency": "must be at most 8" }. */
+  fields: z.record(z.string(), z.string()).optional(),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
+
+export const CallResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ApiErrorBody }),
+]);
+export type CallResult = z.infer<typeof CallResult>;
+
+/** Thrown in the renderer when a call fails; carries the plain sentence for the person. */
+export class AtelierError extends Error {
+  readonly code: string;
+  readonly fields: Record<string, string> | undefined;
+  constructor(body: ApiErrorBody) {
+    super(body.message);
+    this.name = 'AtelierError';
+    this.code = body.code;
+    this.fields = body.fields;
+  }
+}
+
+/**
+ * What the renderer sees of the core, in either shell: `window.atelier` in Electron (from the
+ * preload), a WebSocket client in the browser shell.
+ */
+export interface AtelierBridge {
+  /** Make a call. Resolves with the response value, or rejects with an AtelierError. */
+  invoke<C extends CallName>(call: C, request: CallRequest<C>): Promise<CallResponse<C>>;
+  /** Listen to an event; returns a function that stops listening. */
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/**
+ * The raw shape the Electron preload exposes as `window.atelier`: untyped transport functions.
+ * The renderer wraps it into an AtelierBridge; the preload stays tiny and dumb.
+ */
+export interface PreloadBridge {
+  invoke(call: string, request: unknown): Promise<unknown>;
+  on(listener: (event: string, payload: unknown) => void): () => void;
+}
+
+/** Names of the IPC channels the Electron shell uses. */
+export const IPC_INVOKE_CHANNEL = 'atelier:invoke';
+export const IPC_EVENT_CHANNEL = 'atelier:event';

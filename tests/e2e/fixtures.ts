@@ -1,0 +1,89 @@
+/**
+ * Playwright fixtures: each test gets its own browser shell (the built app served by
+ * `node dist/electron/web/cli.js`) with a fresh data folder and library folder, and a page opened
+ * at its tokenized URL.
+ */
+import { test as base, expect, type Page } from '@playwright/test';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface RunningShell {
+  /** The full URL printed by the shell, with ?token=... */
+  url: string;
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  token: string;
+  dataDir: string;
+  libraryDir: string;
+  process: ChildProcessWithoutNullStreams;
+}
+
+export const READY_LINE =
+  /^Atelier is running at (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([A-Za-z0-9_-]+)$/;
+
+/** Starts the browser shell on a random port; resolves once it printed its one line. */
+export async function startShell(
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Promise<RunningShell> {
+  const root = mkdtempSync(join(tmpdir(), 'atelier-e2e-'));
+  const dataDir = join(root, 'data');
+  const libraryDir = join(root, 'library');
+  const child = spawn(
+    process.execPath,
+    ['dist/electron/web/cli.js', '--no-open', '--port', '0', '--library', libraryDir, ...args],
+    { env: { ...process.env, ATELIER_DATA_DIR: dataDir, ...env }, stdio: 'pipe' },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const lines = createInterface({ input: child.stdout });
+  const line = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`shell did not start: ${stderr}`)), 20_000);
+    lines.once('line', (first) => {
+      clearTimeout(timer);
+      resolve(first);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`shell exited with ${String(code)}: ${stderr}`));
+    });
+  });
+  const match = READY_LINE.exec(line);
+  if (!match) throw new Error(`unexpected first line: ${line}`);
+  const [, origin = '', , token = ''] = match;
+  const stop = () => rmSync(root, { recursive: true, force: true });
+  child.once('exit', stop);
+  return {
+    url: line.slice('Atelier is running at '.length),
+    origin,
+    token,
+    dataDir,
+    libraryDir,
+    process: child,
+  };
+}
+
+export async function stopShell(shell: RunningShell): Promise<void> {
+  if (shell.process.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => shell.process.once('exit', () => resolve()));
+  shell.process.kill('SIGTERM');
+  await exited;
+}
+
+export const test = base.extend<{ shell: RunningShell; app: Page }>({
+  // eslint-disable-next-line no-empty-pattern
+  shell: async ({}, use) => {
+    const shell = await startShell();
+    await use(shell);
+    await stopShell(shell);
+  },
+  app: async ({ page, shell }, use) => {
+    await page.goto(shell.url);
+    await use(page);
+  },
+});
+
+export { expect };
