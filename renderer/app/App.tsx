@@ -1,0 +1,50 @@
+import { useEffect } from 'react';
+import { useNavigation } from '../state';
+import { CreatePlace } from '../features/create/CreatePlace';
+import { LibraryPlace } from '../features/library/LibraryPlace';
+import { ComparePlace } from '../features/compare/ComparePlace';
+import { SettingsPlace } from '../features/settings/SettingsPlace';
+import { PLACE_TITLE_ID } from '../ui/PlaceHeader';
+import { ConnectionBanner } from './ConnectionBanner';
+import { Sidebar } from './Sidebar';
+import { TitleBar } from './TitleBar';
+import type { Place } from './places';
+import { usePlaceShortcuts } from './useShortcuts';
+import { useThemeFromSettings } from './useTheme';
+
+function PlaceView({ place }: { place: Place }) {
+  switch (place) {
+    case 'create':
+      return <CreatePlace />;
+    case 'library':
+      return <LibraryPlace />;
+    case 'compare':
+      return <ComparePlace />;
+    case 'settings':
+      return <SettingsPlace />;
+  }
+}
+
+export function App() {
+  const place = useNavigation((s) => s.place);
+  const focusRequest = useNavigation((s) => s.focusRequest);
+  usePlaceShortcuts();
+  useThemeFromSettings();
+
+  useEffect(() => {
+    if (focusRequest > 0) document.getElementById(PLACE_TITLE_ID)?.focus();
+  }, [focusRequest]);
+
+  return (
+    <div className="app">
+      <TitleBar />
+      <ConnectionBanner />
+      <div className="app__body">
+        <Sidebar />
+        <main className="place" aria-labelledby={PLACE_TITLE_ID} data-place={place}>
+          <PlaceView place={place} />
+        </main>
+      </div>
+    </div>
+  );
+}

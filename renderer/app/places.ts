@@ -1,0 +1,14 @@
+/** The four places an artist moves between, in sidebar order (Ctrl/Cmd+1..4). */
+export const PLACES = ['create', 'library', 'compare', 'settings'] as const;
+export type Place = (typeof PLACES)[number];
+
+export const PLACE_LABELS: Record<Place, string> = {
+  create: 'Create',
+  library: 'Library',
+  compare: 'Compare',
+  settings: 'Settings',
+};
+
+export function isPlace(value: unknown): value is Place {
+  return typeof value === 'string' && (PLACES as readonly string[]).includes(value);
+}

@@ -1,0 +1,218 @@
+import { useState, type SyntheticEvent } from 'react';
+import type { AppInfo, Settings, ThemeChoice } from '../../../shared/api';
+import { useApp, useSettings } from '../../state';
+import { PlaceHeader } from '../../ui/PlaceHeader';
+import { Segmented } from '../../ui/Segmented';
+import { SettingRow } from './SettingRow';
+
+const THEMES: readonly { value: ThemeChoice; label: string }[] = [
+  { value: 'system', label: 'System' },
+  { value: 'light', label: 'Light' },
+  { value: 'dark', label: 'Dark' },
+];
+
+const CONCURRENCY = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({ value: n, label: String(n) }));
+
+export const DEFAULT_API_ADDRESS = 'https://api.stability.ai';
+
+export function SettingsPlace() {
+  const settings = useSettings((s) => s.settings);
+  const loadError = useSettings((s) => s.loadError);
+  const load = useSettings((s) => s.load);
+
+  return (
+    <>
+      <PlaceHeader title="Settings" />
+      <div className="place__content place__content--scroll">
+        <div className="settings">
+          {loadError && !settings ? (
+            <div className="notice" role="alert">
+              <p>{loadError}</p>
+              <button type="button" className="button" onClick={() => void load()}>
+                Try again
+              </button>
+            </div>
+          ) : null}
+          {settings ? <SettingsForm settings={settings} /> : null}
+          {!settings && !loadError ? <p className="muted">Loading settings…</p> : null}
+          <About />
+        </div>
+      </div>
+    </>
+  );
+}
+
+function SettingsForm({ settings }: { settings: Settings }) {
+  const errors = useSettings((s) => s.errors);
+  const saving = useSettings((s) => s.saving);
+  const update = useSettings((s) => s.update);
+
+  return (
+    <>
+      <section className="settings__section" aria-labelledby="appearance-heading">
+        <h2 className="settings__heading" id="appearance-heading">
+          Appearance
+        </h2>
+        <SettingRow
+          id="theme"
+          label="Theme"
+          description="System follows your computer's light or dark mode."
+          error={errors.theme}
+        >
+          <Segmented
+            name="theme"
+            labelledBy="theme-label"
+            describedBy="theme-description"
+            options={THEMES}
+            value={settings.theme}
+            disabled={saving.theme === true}
+            onChange={(theme) => void update({ theme })}
+          />
+        </SettingRow>
+      </section>
+
+      <section className="settings__section" aria-labelledby="generation-heading">
+        <h2 className="settings__heading" id="generation-heading">
+          Making images
+        </h2>
+        <SettingRow
+          id="concurrency"
+          label="Jobs at once"
+          description="How many requests Atelier sends at the same time. More finishes big batches sooner."
+          error={errors.concurrency}
+        >
+          <Segmented
+            name="concurrency"
+            labelledBy="concurrency-label"
+            describedBy="concurrency-description"
+            options={CONCURRENCY}
+            value={settings.concurrency}
+            disabled={saving.concurrency === true}
+            onChange={(concurrency) => void update({ concurrency })}
+            compact
+          />
+        </SettingRow>
+      </section>
+
+      <section className="settings__section" aria-labelledby="advanced-heading">
+        <h2 className="settings__heading" id="advanced-heading">
+          Advanced
+        </h2>
+        <ApiAddress key={settings.apiBaseUrl ?? ''} saved={settings.apiBaseUrl} />
+      </section>
+    </>
+  );
+}
+
+/** The API base URL: a draft the person edits, saved on Enter or Save; Reset goes back to default. */
+function ApiAddress({ saved }: { saved: string | null }) {
+  const error = useSettings((s) => s.errors.apiBaseUrl);
+  const busy = useSettings((s) => s.saving.apiBaseUrl === true);
+  const update = useSettings((s) => s.update);
+  const clearError = useSettings((s) => s.clearError);
+  const [draft, setDraft] = useState(saved ?? '');
+  const value = draft.trim();
+  const unchanged = value === (saved ?? '');
+
+  function onSubmit(event: SyntheticEvent) {
+    event.preventDefault();
+    void update({ apiBaseUrl: value === '' ? null : value });
+  }
+
+  return (
+    <SettingRow
+      id="api-address"
+      wide
+      label="API address"
+      description={
+        <>
+          Where Atelier sends its requests. Leave it empty to use Stability AI&apos;s own address (
+          <span className="mono">{DEFAULT_API_ADDRESS}</span>) or the one set by STABILITY_API_BASE.
+          Change it only for a proxy.
+        </>
+      }
+      error={error}
+    >
+      <form className="inline-form" onSubmit={onSubmit}>
+        <input
+          className="text-input mono"
+          type="text"
+          inputMode="url"
+          spellCheck={false}
+          autoComplete="off"
+          aria-labelledby="api-address-label"
+          aria-describedby={
+            error ? 'api-address-error api-address-description' : 'api-address-description'
+          }
+          aria-invalid={error ? true : undefined}
+          placeholder={DEFAULT_API_ADDRESS}
+          value={draft}
+          onChange={(event) => {
+            setDraft(event.target.value);
+            if (error) clearError('apiBaseUrl');
+          }}
+        />
+        <button type="submit" className="button button--primary" disabled={busy || unchanged}>
+          Save
+        </button>
+        <button
+          type="button"
+          className="button"
+          disabled={busy || (saved === null && draft === '')}
+          onClick={() => {
+            setDraft('');
+            void update({ apiBaseUrl: null });
+          }}
+        >
+          Reset
+        </button>
+      </form>
+    </SettingRow>
+  );
+}
+
+const PLATFORMS: Record<string, string> = {
+  darwin: 'macOS',
+  win32: 'Windows',
+  linux: 'Linux',
+};
+
+function describeShell(shell: AppInfo['shell']): string {
+  return shell === 'electron' ? 'Desktop app' : 'In your browser';
+}
+
+function About() {
+  const info = useApp((s) => s.info);
+  const infoError = useApp((s) => s.infoError);
+  return (
+    <section className="settings__section" aria-labelledby="about-heading">
+      <h2 className="settings__heading" id="about-heading">
+        About
+      </h2>
+      {info ? (
+        <dl className="about">
+          <div>
+            <dt>Version</dt>
+            <dd data-testid="about-version">
+              {info.name} {info.version}
+            </dd>
+          </div>
+          <div>
+            <dt>Running as</dt>
+            <dd>{describeShell(info.shell)}</dd>
+          </div>
+          <div>
+            <dt>System</dt>
+            <dd>{PLATFORMS[info.platform] ?? info.platform}</dd>
+          </div>
+          <div>
+            <dt>Data folder</dt>
+            <dd className="mono selectable">{info.dataDir}</dd>
+          </div>
+        </dl>
+      ) : (
+        <p className="muted">{infoError ?? 'Loading…'}</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,35 @@
+/**
+ * Wires the stores to a bridge: loads what the frame needs, follows events and the connection,
+ * and reloads everything when the connection comes back. Returns a function that undoes it.
+ */
+import type { RendererBridge } from '../transport';
+import { setBridge } from './bridge';
+import { useApp } from './connection';
+import { useSettings } from './settings';
+
+export function connectStores(bridge: RendererBridge): () => void {
+  setBridge(bridge);
+  const load = () => {
+    void useApp.getState().loadInfo();
+    void useSettings.getState().load();
+  };
+  useApp.setState({ connection: bridge.connection.state });
+  const stopEvents = bridge.on('settings.changed', (settings) =>
+    useSettings.getState().received(settings),
+  );
+  const stopConnection = bridge.connection.subscribe((connection) => {
+    useApp.setState({ connection });
+    if (connection.status === 'online') load();
+  });
+  // Otherwise the subscription above loads once the transport is online (again).
+  if (bridge.connection.state.status === 'online') load();
+  return () => {
+    stopEvents();
+    stopConnection();
+    setBridge(null);
+  };
+}
+
+export { useApp, messageOf } from './connection';
+export { useNavigation } from './navigation';
+export { useSettings } from './settings';

@@ -1,0 +1,196 @@
+/**
+ * The browser shell's transport: one WebSocket to the core on the page's own origin, with the
+ * page's token. Calls carry ids and wait for their result; the socket reconnects with backoff;
+ * calls in flight when it closes fail with a plain sentence (they are never re-sent silently).
+ */
+import type { CallName, CallRequest, CallResponse } from '../../shared/api';
+import {
+  MAX_MESSAGE_BYTES,
+  ServerMessage,
+  WS_PATH,
+  type ClientMessage,
+} from '../../shared/transport';
+import { ConnectionWatch } from './connection';
+import { decodeResult, EventListeners } from './decode';
+import { connectionLost, missingToken } from './errors';
+import type { RendererBridge } from './types';
+import { AtelierError } from '../../shared/api';
+
+/** The WebSocket constructor (the real one, or a fake in tests). */
+export type SocketConstructor = new (url: string) => WebSocket;
+
+export interface SocketBridgeOptions {
+  /** The ws:// URL with its token, or null when the page has no token (then it never connects). */
+  url: string | null;
+  WebSocketImpl?: SocketConstructor;
+  /** Milliseconds to wait before reconnect attempt number `attempt` (1, 2, ...). */
+  backoff?: (attempt: number) => number;
+}
+
+/** 0.5 s, 1 s, 2 s, 4 s, 8 s, then every 10 s. */
+export function defaultBackoff(attempt: number): number {
+  return Math.min(500 * 2 ** (attempt - 1), 10_000);
+}
+
+/** Where the core listens, from the page's own address: same origin, WS_PATH, same token. */
+export function socketUrl(location: { origin: string; search: string }): string | null {
+  const token = new URLSearchParams(location.search).get('token');
+  if (!token) return null;
+  return `${location.origin.replace(/^http/, 'ws')}${WS_PATH}?token=${encodeURIComponent(token)}`;
+}
+
+interface Pending {
+  call: CallName;
+  resolve: (value: unknown) => void;
+  reject: (error: AtelierError) => void;
+}
+
+const OPEN = 1;
+
+export function createSocketBridge(options: SocketBridgeOptions): RendererBridge {
+  const Impl = options.WebSocketImpl ?? WebSocket;
+  const backoff = options.backoff ?? defaultBackoff;
+  const listeners = new EventListeners();
+  const watch = new ConnectionWatch(
+    options.url === null
+      ? { status: 'offline', message: missingToken().message }
+      : { status: 'connecting', message: null },
+  );
+  const pending = new Map<number, Pending>();
+  /** Messages of calls made while the socket was still opening. */
+  let unsent: ClientMessage[] = [];
+  let socket: WebSocket | null = null;
+  let nextId = 1;
+  let attempt = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let stopped = false;
+
+  function failAll(): void {
+    const error = connectionLost();
+    const waiting = [...pending.values()];
+    pending.clear();
+    unsent = [];
+    for (const call of waiting) call.reject(error);
+  }
+
+  function connect(): void {
+    if (stopped || options.url === null || socket) return;
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    watch.set({ status: 'connecting', message: null });
+    const ws = new Impl(options.url);
+    socket = ws;
+    ws.onopen = () => {
+      if (socket !== ws) return;
+      attempt = 0;
+      watch.set({ status: 'online', message: null });
+      const queued = unsent;
+      unsent = [];
+      for (const message of queued) send(ws, message);
+    };
+    ws.onmessage = (event: MessageEvent) => {
+      if (socket === ws) receive(event.data);
+    };
+    ws.onerror = () => undefined; // a close event always follows
+    ws.onclose = () => {
+      if (socket !== ws) return;
+      socket = null;
+      failAll();
+      watch.set({ status: 'offline', message: connectionLost().message });
+      scheduleReconnect();
+    };
+  }
+
+  function scheduleReconnect(): void {
+    if (stopped || timer) return;
+    attempt += 1;
+    timer = setTimeout(() => {
+      timer = null;
+      connect();
+    }, backoff(attempt));
+  }
+
+  function send(ws: WebSocket, message: ClientMessage): void {
+    try {
+      ws.send(JSON.stringify(message));
+    } catch {
+      const call = pending.get(message.id);
+      pending.delete(message.id);
+      call?.reject(connectionLost());
+    }
+  }
+
+  function receive(data: unknown): void {
+    if (typeof data !== 'string') return;
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      return;
+    }
+    const parsed = ServerMessage.safeParse(json);
+    if (!parsed.success) return;
+    const message = parsed.data;
+    if (message.type === 'event') {
+      listeners.emit(message.event, message.payload);
+    } else if (message.type === 'result') {
+      const call = pending.get(message.id);
+      if (!call) return;
+      pending.delete(message.id);
+      try {
+        call.resolve(decodeResult(call.call, message.result));
+      } catch (error) {
+        call.reject(error instanceof AtelierError ? error : connectionLost());
+      }
+    } else {
+      console.warn(`Atelier's core could not read a message from this window: ${message.message}`);
+    }
+  }
+
+  connect();
+
+  return {
+    invoke<C extends CallName>(call: C, request: CallRequest<C>): Promise<CallResponse<C>> {
+      if (options.url === null) return Promise.reject(missingToken());
+      if (stopped || !socket) return Promise.reject(connectionLost());
+      const message: ClientMessage = { type: 'call', id: nextId++, call, request };
+      const text = JSON.stringify(message);
+      if (new TextEncoder().encode(text).byteLength > MAX_MESSAGE_BYTES) {
+        return Promise.reject(
+          new AtelierError({
+            code: 'too_large',
+            message:
+              'This request is too large to send to Atelier\u2019s core. Make it smaller, then try again.',
+          }),
+        );
+      }
+      return new Promise<CallResponse<C>>((resolve, reject) => {
+        pending.set(message.id, {
+          call,
+          resolve: resolve as (value: unknown) => void,
+          reject,
+        });
+        if (socket?.readyState === OPEN) send(socket, message);
+        else unsent.push(message);
+      });
+    },
+    on: (event, listener) => listeners.add(event, listener),
+    connection: watch,
+    reconnect: () => {
+      attempt = 0;
+      connect();
+    },
+    close: () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      const ws = socket;
+      socket = null;
+      failAll();
+      ws?.close();
+      watch.set({ status: 'offline', message: connectionLost().message });
+    },
+  };
+}
