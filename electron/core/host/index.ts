@@ -1,0 +1,175 @@
+/**
+ * The core's host: builds everything from the settings and implements every call of the Api
+ * (shared/api.ts). Both shells create one host and carry its dispatch and events: the Electron
+ * shell over IPC, the browser shell over a WebSocket.
+ *
+ * Environment variables honoured (options.env, process.env by default):
+ *   ATELIER_DATA_DIR    the data folder (settings.json); wins over options.dataDir and the OS default
+ *   STABILITY_API_KEY   a key for this run only: never stored, never sent to the renderer, never logged
+ *   STABILITY_API_BASE  another base URL for the API (default https://api.stability.ai); the
+ *                       person's apiBaseUrl setting overrides it
+ */
+import path from 'node:path';
+import type { AppInfo, EventName, ShellKind } from '../../../shared/api';
+import { createDispatch, type Dispatch, type Handlers } from '../rpc/dispatch';
+import { createEventHub } from '../rpc/events';
+import { openSettings, resolveDataDir, type SettingsStore } from '../settings';
+import { DEFAULT_API_BASE, isInvalidEnvApiBase, resolveApiBase } from './api-base';
+import { describeError, redact } from './redact';
+
+export { DEFAULT_API_BASE, resolveApiBase } from './api-base';
+export { redact } from './redact';
+
+export const APP_NAME = 'Atelier';
+
+export interface HostOptions {
+  shell: ShellKind;
+  version: string;
+  /** The shell's data folder (Electron: app.getPath('userData')); ATELIER_DATA_DIR wins over it. */
+  dataDir?: string;
+  /** Defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** The library folder for this run only (browser shell: --library DIR); not stored. */
+  libraryDir?: string;
+  /** Defaults to process.platform. */
+  platform?: string;
+  /** Where warnings and internal errors go, one line each, secrets removed (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export type HostListener = (event: EventName, payload: unknown) => void;
+
+export interface Host {
+  /** Every call of the Api: validates, runs, answers with a CallResult. Never throws. */
+  dispatch: Dispatch;
+  /** Core -> renderer events (payloads already checked against the contract). */
+  subscribe(listener: HostListener): () => void;
+  info: AppInfo;
+  settings: SettingsStore;
+  /** Waits for pending writes, stops events; later calls answer 'not_available'. Idempotent. */
+  close(): Promise<void>;
+  /**
+   * STABILITY_API_KEY of this run, or null. For the core's API client only: never put it in a
+   * response, an event, a log line, an error or a file.
+   */
+  envApiKey(): string | null;
+  /** The API base URL in force now (setting, else STABILITY_API_BASE, else the default). */
+  apiBase(): string;
+  /** The library folder: --library for this run, else the setting, else null (the default). */
+  libraryDir(): string | null;
+}
+
+export async function createHost(options: HostOptions): Promise<Host> {
+  const env = options.env ?? process.env;
+  const platform = options.platform ?? process.platform;
+  const apiKey = nonEmpty(env.STABILITY_API_KEY);
+  const secrets = [apiKey, env.STABILITY_API_KEY];
+  const write = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = (line: string) => {
+    try {
+      write(`Atelier: ${redact(line, secrets)}`);
+    } catch {
+      // Logging must never break the core.
+    }
+  };
+
+  const dataDir = resolveDataDir({ dataDir: options.dataDir, env, platform });
+  const settings = await openSettings({ dir: dataDir, onWarning: log });
+  if (isInvalidEnvApiBase(env)) {
+    log(
+      `STABILITY_API_BASE is not an http or https address without credentials, so it is ignored and ${DEFAULT_API_BASE} is used. Fix or unset it, then restart.`,
+    );
+  }
+  const runLibraryDir = nonEmpty(options.libraryDir);
+  const libraryOverride = runLibraryDir !== null ? path.resolve(runLibraryDir) : null;
+
+  const info: AppInfo = {
+    name: APP_NAME,
+    version: options.version,
+    shell: options.shell,
+    platform,
+    dataDir,
+  };
+
+  const hub = createEventHub();
+  const stopSettingsEvents = settings.subscribe((next) => hub.emit('settings.changed', next));
+
+  const handlers: Handlers = {
+    'app.info': () => Promise.resolve({ ...info }),
+    'app.ping': ({ message }) => Promise.resolve({ message, receivedAt: Date.now() }),
+    'settings.get': () => Promise.resolve(settings.get()),
+    'settings.set': (patch) => settings.set(patch),
+  };
+
+  const inner = createDispatch(handlers, {
+    onInternalError: (call, error) =>
+      log(`internal error in "${call}": ${describeError(error, secrets)}`),
+  });
+
+  let closed = false;
+  let closing: Promise<void> | null = null;
+  const listeners = new Set<() => void>();
+
+  const dispatch: Dispatch = async (call, request) => {
+    if (closed) {
+      return {
+        ok: false,
+        error: {
+          code: 'not_available',
+          message: 'Atelier is shutting down. Start it again to continue.',
+        },
+      };
+    }
+    try {
+      return await inner(call, request);
+    } catch (error) {
+      // createDispatch already catches handler errors; this is the last line of defence.
+      log(`internal error in dispatch: ${describeError(error, secrets)}`);
+      return {
+        ok: false,
+        error: {
+          code: 'internal',
+          message:
+            'Something went wrong inside Atelier. Try again; if it keeps happening, restart the app.',
+        },
+      };
+    }
+  };
+
+  return {
+    dispatch,
+    subscribe(listener) {
+      const unsubscribe = hub.subscribe((event, payload) => {
+        try {
+          listener(event, payload);
+        } catch (error) {
+          log(`an event listener failed on "${event}": ${describeError(error, secrets)}`);
+        }
+      });
+      const stop = () => {
+        unsubscribe();
+        listeners.delete(stop);
+      };
+      listeners.add(stop);
+      return stop;
+    },
+    info,
+    settings,
+    close() {
+      closing ??= (async () => {
+        closed = true;
+        await settings.flush();
+        stopSettingsEvents();
+        for (const stop of [...listeners]) stop();
+      })();
+      return closing;
+    },
+    envApiKey: () => apiKey,
+    apiBase: () => resolveApiBase(settings.get(), env),
+    libraryDir: () => libraryOverride ?? settings.get().libraryDir,
+  };
+}
+
+function nonEmpty(value: string | undefined): string | null {
+  return value !== undefined && value.trim() !== '' ? value.trim() : null;
+}
