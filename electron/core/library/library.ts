@@ -1,0 +1,671 @@
+/**
+ * The library: an in-memory index over the folder, kept in step with it.
+ *
+ * Opening reads the cached index (`.atelier/index-<machine>.json`), re-reads only the folders that
+ * changed since, repairs what a crash left, and watches the folder so that files added, deleted or
+ * renamed by anything else (file manager, sync client) show up without a restart.
+ */
+import { EventEmitter } from 'node:events';
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { ulid } from 'ulid';
+import { writeFileAtomic } from './atomic';
+import { readIndexCache, writeIndexCache } from './cache';
+import { compareNewestFirst, entryFromSidecar, type LibraryEntry } from './entry';
+import { CACHE_DIR, INPUTS_DIR, LibraryError, Sidecar } from './format';
+import { resolveLibraryFile, type ResolveResult } from './resolve';
+import { importImage, saveResult, writeSidecar, type ImportInput, type SaveInput } from './save';
+import {
+  emptyReport,
+  scanDirectory,
+  walkLibrary,
+  type RepairReport,
+  type ScanContext,
+} from './scan';
+import { createThumbnailer, thumbRelPath, type ThumbSize } from './thumbs';
+
+/** Moves files to the operating system's trash (the Electron shell's `shell.trashItem`). */
+export type TrashFunction = (absolutePaths: string[]) => Promise<void>;
+
+export interface LibraryOptions {
+  /** Watch the folder for outside changes (default true). */
+  watch?: boolean;
+  /**
+   * Where deleted files finally go. Without it they stay in `.atelier/trash/` (still undoable).
+   * With it they go to the OS trash at once, and a hard link kept for `undoWindowMs` makes undo work.
+   */
+  trash?: TrashFunction;
+  /** How long a delete can be undone when `trash` is given (default 30 s). */
+  undoWindowMs?: number;
+  /** How long the watcher waits before acting on a burst of changes (default 100 ms). */
+  debounceMs?: number;
+  /**
+   * A new image without a sidecar, or a temp file, younger than this is left alone by the watcher
+   * (its writer may not be done: a sync client may be bringing the sidecar). Default 3 s.
+   */
+  graceMs?: number;
+}
+
+export interface LibraryQuery {
+  /** Words that must all appear in the prompt (or negative prompt, or file name); any case. */
+  text?: string;
+  operations?: string[];
+  models?: string[];
+  /** Created at or after (ISO string, ms, or Date). */
+  from?: string | number | Date;
+  /** Created before. */
+  to?: string | number | Date;
+  /** Only favourites. */
+  favourites?: boolean;
+  /** true: only Sandbox images; false: none of them; undefined: both. */
+  sandbox?: boolean;
+  offset?: number;
+  limit?: number;
+}
+
+export interface QueryResult {
+  total: number;
+  entries: LibraryEntry[];
+}
+
+export interface LibraryChange {
+  added: LibraryEntry[];
+  updated: LibraryEntry[];
+  removed: string[];
+}
+
+export interface DeleteReceipt {
+  token: string;
+  ids: string[];
+}
+
+interface TrashManifest {
+  token: string;
+  deletedAt: number;
+  /** Library-relative files, in restore order (sidecar before image). */
+  files: string[];
+  ids: string[];
+  toOsTrash: boolean;
+}
+
+export interface Library {
+  readonly dir: string;
+  /** What the start-up check found and repaired. */
+  readonly report: RepairReport;
+  /** How the index was obtained on open. */
+  readonly openedFrom: 'cache' | 'scan';
+  list(): LibraryEntry[];
+  query(query?: LibraryQuery): QueryResult;
+  get(id: string): LibraryEntry | null;
+  /** The full sidecar, read from disk. */
+  readSidecar(id: string): Promise<Sidecar | null>;
+  /** Models and operations present, for filter menus. */
+  facets(): { models: string[]; operations: string[] };
+  save(input: SaveInput): Promise<LibraryEntry>;
+  import(input: ImportInput | { path: string }): Promise<LibraryEntry>;
+  setFavourite(id: string, favourite: boolean): Promise<LibraryEntry>;
+  delete(ids: string[]): Promise<DeleteReceipt>;
+  undoDelete(token: string): Promise<LibraryEntry[]>;
+  /** Absolute path of the cached WebP thumbnail (made now if missing or stale). */
+  thumbnail(id: string, size?: ThumbSize): Promise<string>;
+  thumbnailPath(id: string, size?: ThumbSize): string;
+  absolutePath(relativePath: string): string;
+  resolve(requestPath: string): Promise<ResolveResult>;
+  onChange(listener: (change: LibraryChange) => void): () => void;
+  /** Resolves when the watcher has finished its first pass (changes after this are seen). */
+  whenWatching(): Promise<void>;
+  /** Re-reads the whole folder now (as on open, using the cache). */
+  refresh(): Promise<LibraryChange>;
+  close(): Promise<void>;
+}
+
+function toMs(value: string | number | Date): number {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'number') return value;
+  return Date.parse(value);
+}
+
+function parentOf(rel: string): string {
+  const i = rel.lastIndexOf('/');
+  return i < 0 ? '' : rel.slice(0, i);
+}
+
+function depthOf(relDir: string): number {
+  return relDir === '' ? 0 : relDir.split('/').length;
+}
+
+function sameEntry(a: LibraryEntry, b: LibraryEntry): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export async function openLibrary(dir: string, options: LibraryOptions = {}): Promise<Library> {
+  const libraryDir = path.resolve(dir);
+  await mkdir(libraryDir, { recursive: true });
+  const undoWindowMs = options.undoWindowMs ?? 30_000;
+  const debounceMs = options.debounceMs ?? 100;
+  const graceMs = options.graceMs ?? 3000;
+  const emitter = new EventEmitter();
+  const inFlight = new Set<string>();
+  const abs = (rel: string) => path.join(libraryDir, ...rel.split('/'));
+
+  // -- open: cache, then the folders that changed --------------------------------------------
+  const cache = await readIndexCache(libraryDir);
+  const report = emptyReport();
+  const openCtx: ScanContext = { libraryDir, repair: true, report, idOwner: new Map() };
+  let dirs = await walkLibrary(openCtx, cache ?? undefined);
+  const byId = new Map<string, LibraryEntry>();
+  const rebuildById = () => {
+    byId.clear();
+    for (const record of dirs.values())
+      for (const e of record.entries) byId.set(e.entry.id, e.entry);
+  };
+  rebuildById();
+  let sorted: LibraryEntry[] | null = null;
+  let closed = false;
+
+  let cacheTimer: NodeJS.Timeout | null = null;
+  let cacheWrite: Promise<void> = Promise.resolve();
+  const writeCacheNow = () => {
+    if (cacheTimer) clearTimeout(cacheTimer);
+    cacheTimer = null;
+    const snapshot = new Map(dirs);
+    cacheWrite = cacheWrite.then(() =>
+      writeIndexCache(libraryDir, snapshot).catch(() => undefined),
+    );
+    return cacheWrite;
+  };
+  const scheduleCacheWrite = () => {
+    if (closed) return;
+    if (cacheTimer) clearTimeout(cacheTimer);
+    cacheTimer = setTimeout(() => void writeCacheNow(), 1000);
+    cacheTimer.unref();
+  };
+  const changedSinceCache =
+    !cache || dirs.size !== cache.size || [...dirs].some(([k, v]) => cache.get(k) !== v);
+  if (changedSinceCache) void writeCacheNow();
+
+  const emit = (change: LibraryChange) => {
+    sorted = null;
+    if (change.added.length || change.updated.length || change.removed.length) {
+      emitter.emit('change', change);
+      scheduleCacheWrite();
+    }
+  };
+
+  /** Puts one entry into its folder's record (after our own write). */
+  const putEntry = async (entry: LibraryEntry) => {
+    const relDir = parentOf(entry.path);
+    const st = await stat(abs(entry.sidecarPath));
+    let record = dirs.get(relDir);
+    if (!record) {
+      record = { mtimeMs: -1, subdirs: [], entries: [] };
+      dirs.set(relDir, record);
+      const parent = dirs.get(parentOf(relDir));
+      const name = relDir.slice(relDir.lastIndexOf('/') + 1);
+      if (relDir !== '' && parent && !parent.subdirs.includes(name)) {
+        dirs.set(parentOf(relDir), {
+          ...parent,
+          mtimeMs: -1,
+          subdirs: [...parent.subdirs, name].sort(),
+        });
+      }
+    }
+    const others = record.entries.filter((e) => e.entry.id !== entry.id);
+    dirs.set(relDir, {
+      ...record,
+      mtimeMs: -1,
+      entries: [...others, { entry, sidecarMtimeMs: st.mtimeMs, sidecarSize: st.size }],
+    });
+    const existed = byId.has(entry.id);
+    byId.set(entry.id, entry);
+    return existed;
+  };
+
+  const dropEntries = (ids: readonly string[]) => {
+    const gone = new Set(ids);
+    for (const [relDir, record] of dirs) {
+      if (record.entries.some((e) => gone.has(e.entry.id))) {
+        dirs.set(relDir, {
+          ...record,
+          mtimeMs: -1,
+          entries: record.entries.filter((e) => !gone.has(e.entry.id)),
+        });
+      }
+    }
+    for (const id of ids) byId.delete(id);
+  };
+
+  // -- live rescans (watcher, undo, refresh) --------------------------------------------------
+  let rescanChain: Promise<LibraryChange> = Promise.resolve({
+    added: [],
+    updated: [],
+    removed: [],
+  });
+  const rescanDirs = (relDirs: Iterable<string>): Promise<LibraryChange> => {
+    const wanted = [...new Set(relDirs)];
+    rescanChain = rescanChain.then(async () => {
+      const before = new Map(byId);
+      const liveCtx: ScanContext = {
+        libraryDir,
+        repair: true,
+        report: emptyReport(),
+        idOwner: new Map(),
+        inFlight,
+        graceMs,
+        onTooYoung: (relDir) => later(relDir),
+      };
+      const underOrAt = (key: string, relDir: string) =>
+        relDir === '' || key === relDir || key.startsWith(`${relDir}/`);
+      const roots = wanted.filter((d) => !wanted.some((w) => w !== d && underOrAt(d, w)));
+      for (const [id, entry] of byId) {
+        if (!roots.includes(parentOf(entry.path))) liveCtx.idOwner.set(id, entry.path);
+      }
+      const dropBelow = (relDir: string, keepSelf: boolean) => {
+        for (const key of [...dirs.keys()]) {
+          if (underOrAt(key, relDir) && !(keepSelf && key === relDir)) dirs.delete(key);
+        }
+      };
+      for (const relDir of roots) {
+        const exists = await stat(abs(relDir))
+          .then((s) => s.isDirectory())
+          .catch(() => false);
+        if (!exists) {
+          dropBelow(relDir, false);
+          continue;
+        }
+        // The folder itself is read again; its subfolders only when new (the watcher reports
+        // changes inside a subfolder as that subfolder).
+        const fresh = await scanDirectory(liveCtx, relDir, depthOf(relDir), dirs.get(relDir)).catch(
+          () => null,
+        );
+        if (!fresh) continue;
+        const oldSubdirs = dirs.get(relDir)?.subdirs ?? [];
+        dirs.set(relDir, fresh);
+        for (const name of oldSubdirs) {
+          if (!fresh.subdirs.includes(name))
+            dropBelow(relDir === '' ? name : `${relDir}/${name}`, false);
+        }
+        for (const name of fresh.subdirs) {
+          const sub = relDir === '' ? name : `${relDir}/${name}`;
+          if (dirs.has(sub)) continue;
+          const below = await walkLibrary(liveCtx, dirs, sub);
+          for (const [key, record] of below) dirs.set(key, record);
+        }
+      }
+      rebuildById();
+      const change: LibraryChange = { added: [], updated: [], removed: [] };
+      for (const [id, entry] of byId) {
+        const old = before.get(id);
+        if (!old) change.added.push(entry);
+        else if (!sameEntry(old, entry)) change.updated.push(entry);
+      }
+      for (const id of before.keys()) if (!byId.has(id)) change.removed.push(id);
+      emit(change);
+      return change;
+    });
+    return rescanChain;
+  };
+
+  // -- watcher ----------------------------------------------------------------------------------
+  const dirty = new Set<string>();
+  let debounceTimer: NodeJS.Timeout | null = null;
+  const flushDirty = () => {
+    debounceTimer = null;
+    if (closed || dirty.size === 0) return;
+    const batch = [...dirty];
+    dirty.clear();
+    void rescanDirs(batch);
+  };
+  const markDirty = (relDir: string) => {
+    dirty.add(relDir);
+    if (debounceTimer) clearTimeout(debounceTimer);
+    debounceTimer = setTimeout(flushDirty, debounceMs);
+  };
+  const laterTimers = new Set<NodeJS.Timeout>();
+  const later = (relDir: string) => {
+    if (closed) return;
+    const timer = setTimeout(() => {
+      laterTimers.delete(timer);
+      markDirty(relDir);
+    }, graceMs + 50);
+    laterTimers.add(timer);
+  };
+
+  const relOf = (absolute: string) => path.relative(libraryDir, absolute).split(path.sep).join('/');
+  let watcher: FSWatcher | null = null;
+  let watching: Promise<void> = Promise.resolve();
+  if (options.watch !== false) {
+    watcher = watch(libraryDir, {
+      ignoreInitial: true,
+      depth: 8,
+      ignored: (absolute: string) => {
+        const rel = relOf(absolute);
+        if (rel === '' || rel.startsWith('..')) return false;
+        const segments = rel.split('/');
+        return segments.some((s) => s.startsWith('.')) || segments[0] === INPUTS_DIR;
+      },
+    });
+    watching = new Promise<void>((resolve) => watcher?.once('ready', () => resolve()));
+    watcher.on('all', (event, absolute) => {
+      const rel = relOf(absolute);
+      if (event === 'addDir' || event === 'unlinkDir') {
+        markDirty(parentOf(rel));
+        if (event === 'addDir') markDirty(rel);
+        return;
+      }
+      markDirty(parentOf(rel));
+    });
+    watcher.on('error', () => undefined);
+  }
+
+  // -- trash ------------------------------------------------------------------------------------
+  const trashRoot = path.join(libraryDir, CACHE_DIR, 'trash');
+  const pendingTrash = new Map<string, { manifest: TrashManifest; timer: NodeJS.Timeout | null }>();
+
+  const finalizeTrash = async (token: string) => {
+    const pending = pendingTrash.get(token);
+    if (pending?.timer) clearTimeout(pending.timer);
+    pendingTrash.delete(token);
+    const manifest = pending?.manifest;
+    if (!manifest?.toOsTrash) return;
+    // The files already are in the OS trash; our hard links were only for undo.
+    await rm(path.join(trashRoot, token), { recursive: true, force: true });
+    await Promise.all(
+      manifest.ids.flatMap((id) =>
+        ([128, 256, 512] as const).map((s) => rm(abs(thumbRelPath(id, s)), { force: true })),
+      ),
+    );
+  };
+
+  const thumbnailer = createThumbnailer(libraryDir);
+
+  const entriesSorted = () => {
+    sorted ??= [...byId.values()].sort(compareNewestFirst);
+    return sorted;
+  };
+
+  const requireEntry = (id: string): LibraryEntry => {
+    const entry = byId.get(id);
+    if (!entry) {
+      throw new LibraryError(
+        'not-found',
+        'That image is no longer in the library (it may have been moved or deleted). Refresh the library and try again.',
+      );
+    }
+    return entry;
+  };
+
+  const library: Library = {
+    dir: libraryDir,
+    report,
+    openedFrom: cache ? 'cache' : 'scan',
+
+    list: () => [...entriesSorted()],
+
+    query(query = {}) {
+      const words = (query.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+      const ops = query.operations?.length ? new Set(query.operations) : null;
+      const models = query.models?.length ? new Set(query.models) : null;
+      const from = query.from === undefined ? -Infinity : toMs(query.from);
+      const to = query.to === undefined ? Infinity : toMs(query.to);
+      const matches = entriesSorted().filter((e) => {
+        if (ops && !ops.has(e.operation)) return false;
+        if (models && !models.has(e.model ?? '')) return false;
+        if (e.createdMs < from || e.createdMs >= to) return false;
+        if (query.favourites && !e.favourite) return false;
+        if (query.sandbox !== undefined && e.sandbox !== query.sandbox) return false;
+        if (words.length) {
+          const hay = `${e.prompt}\n${e.negativePrompt}\n${e.path}`.toLowerCase();
+          if (!words.every((w) => hay.includes(w))) return false;
+        }
+        return true;
+      });
+      const offset = Math.max(0, query.offset ?? 0);
+      const limit = query.limit === undefined ? matches.length : Math.max(0, query.limit);
+      return { total: matches.length, entries: matches.slice(offset, offset + limit) };
+    },
+
+    get: (id) => byId.get(id) ?? null,
+
+    async readSidecar(id) {
+      const entry = byId.get(id);
+      if (!entry) return null;
+      try {
+        const parsed = Sidecar.safeParse(
+          JSON.parse(await readFile(abs(entry.sidecarPath), 'utf8')),
+        );
+        return parsed.success ? parsed.data : null;
+      } catch {
+        return null;
+      }
+    },
+
+    facets() {
+      const models = new Set<string>();
+      const operations = new Set<string>();
+      for (const e of byId.values()) {
+        if (e.model) models.add(e.model);
+        operations.add(e.operation);
+      }
+      return { models: [...models].sort(), operations: [...operations].sort() };
+    },
+
+    async save(input) {
+      const hooks = { beforeWrite: (p: string) => inFlight.add(p) };
+      let imagePath: string | null = null;
+      try {
+        const saved = await saveResult(libraryDir, input, {
+          beforeWrite: (p) => {
+            imagePath = p;
+            hooks.beforeWrite(p);
+          },
+        });
+        await putEntry(saved.entry);
+        emit({ added: [saved.entry], updated: [], removed: [] });
+        return saved.entry;
+      } finally {
+        if (imagePath) inFlight.delete(imagePath);
+      }
+    },
+
+    async import(input) {
+      const source: ImportInput =
+        'path' in input
+          ? { bytes: await readFile(input.path), name: path.basename(input.path) }
+          : input;
+      let imagePath: string | null = null;
+      try {
+        const saved = await importImage(libraryDir, source, {
+          beforeWrite: (p) => {
+            imagePath = p;
+            inFlight.add(p);
+          },
+        });
+        await putEntry(saved.entry);
+        emit({ added: [saved.entry], updated: [], removed: [] });
+        return saved.entry;
+      } finally {
+        if (imagePath) inFlight.delete(imagePath);
+      }
+    },
+
+    async setFavourite(id, favourite) {
+      const entry = requireEntry(id);
+      const sidecar = await library.readSidecar(id);
+      if (!sidecar) {
+        throw new LibraryError(
+          'unreadable',
+          'The record of that image could not be read, so it could not be marked. Refresh the library and try again.',
+        );
+      }
+      if (sidecar.favourite === favourite && entry.favourite === favourite) return entry;
+      await writeSidecar(abs(entry.sidecarPath), { ...sidecar, favourite });
+      const updated = entryFromSidecar({ ...sidecar, favourite }, entry.path, entry.sidecarPath);
+      await putEntry(updated);
+      emit({ added: [], updated: [updated], removed: [] });
+      return updated;
+    },
+
+    async delete(ids) {
+      const entries = [...new Set(ids)].map(requireEntry);
+      const token = ulid();
+      const tokenDir = path.join(trashRoot, token);
+      const toOsTrash = options.trash !== undefined;
+      const files: string[] = [];
+      for (const entry of entries) {
+        // Image first, then sidecar: a crash in between leaves a sidecar without image (reported,
+        // harmless), never an image that would be re-adopted.
+        for (const rel of [entry.path, entry.sidecarPath]) {
+          const target = path.join(tokenDir, ...rel.split('/'));
+          await mkdir(path.dirname(target), { recursive: true });
+          if (toOsTrash) {
+            await link(abs(rel), target).catch(() => copyFile(abs(rel), target));
+          } else {
+            await rename(abs(rel), target);
+          }
+          files.push(rel);
+        }
+      }
+      const manifest: TrashManifest = {
+        token,
+        deletedAt: Date.now(),
+        // Restore sidecars before images (so a restored image is never briefly without one).
+        files: [...files].sort((a, b) => Number(b.endsWith('.json')) - Number(a.endsWith('.json'))),
+        ids: entries.map((e) => e.id),
+        toOsTrash,
+      };
+      await writeSidecarLike(path.join(tokenDir, 'manifest.json'), manifest);
+      if (options.trash) {
+        const images = entries.map((e) => abs(e.path));
+        const sidecars = entries.map((e) => abs(e.sidecarPath));
+        await options.trash([...images, ...sidecars]);
+      }
+      dropEntries(manifest.ids);
+      let timer: NodeJS.Timeout | null = null;
+      if (toOsTrash) {
+        timer = setTimeout(() => void finalizeTrash(token), undoWindowMs);
+        timer.unref();
+      }
+      pendingTrash.set(token, { manifest, timer });
+      emit({ added: [], updated: [], removed: manifest.ids });
+      return { token, ids: manifest.ids };
+    },
+
+    async undoDelete(token) {
+      if (!/^[0-9A-HJKMNP-TV-Z]{26}$/.test(token)) {
+        throw new LibraryError('bad-token', 'That delete cannot be undone any more.');
+      }
+      const tokenDir = path.join(trashRoot, token);
+      let manifest = pendingTrash.get(token)?.manifest;
+      if (!manifest) {
+        try {
+          manifest = JSON.parse(
+            await readFile(path.join(tokenDir, 'manifest.json'), 'utf8'),
+          ) as TrashManifest;
+        } catch {
+          throw new LibraryError(
+            'expired',
+            'That delete can no longer be undone here. The images may still be in the system trash.',
+          );
+        }
+      }
+      const pending = pendingTrash.get(token);
+      if (pending?.timer) clearTimeout(pending.timer);
+      pendingTrash.delete(token);
+      const relDirs = new Set<string>();
+      for (const rel of manifest.files) {
+        const target = abs(rel);
+        const exists = await stat(target)
+          .then(() => true)
+          .catch(() => false);
+        if (exists) continue;
+        await mkdir(path.dirname(target), { recursive: true });
+        await rename(path.join(tokenDir, ...rel.split('/')), target).catch(() => undefined);
+        relDirs.add(parentOf(rel));
+      }
+      await rm(tokenDir, { recursive: true, force: true });
+      const change = await rescanDirs(relDirs);
+      return manifest.ids
+        .map((id) => byId.get(id))
+        .filter((e): e is LibraryEntry => e !== undefined)
+        .concat(change.added.filter((e) => !manifest.ids.includes(e.id)));
+    },
+
+    thumbnail(id, size = 256) {
+      const entry = requireEntry(id);
+      return thumbnailer(entry.id, entry.path, size);
+    },
+
+    thumbnailPath: (id, size = 256) => abs(thumbRelPath(id, size)),
+    absolutePath: (rel) => abs(rel),
+    resolve: (requestPath) => resolveLibraryFile(libraryDir, requestPath),
+
+    onChange(listener) {
+      emitter.on('change', listener);
+      return () => emitter.off('change', listener);
+    },
+
+    whenWatching: () => watching,
+
+    async refresh() {
+      const before = new Map(byId);
+      const ctx: ScanContext = {
+        libraryDir,
+        repair: true,
+        report: emptyReport(),
+        idOwner: new Map(),
+        inFlight,
+        graceMs,
+      };
+      dirs = await walkLibrary(ctx, dirs);
+      rebuildById();
+      const change: LibraryChange = { added: [], updated: [], removed: [] };
+      for (const [id, entry] of byId) {
+        const old = before.get(id);
+        if (!old) change.added.push(entry);
+        else if (!sameEntry(old, entry)) change.updated.push(entry);
+      }
+      for (const id of before.keys()) if (!byId.has(id)) change.removed.push(id);
+      emit(change);
+      return change;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (debounceTimer) clearTimeout(debounceTimer);
+      for (const timer of laterTimers) clearTimeout(timer);
+      await watcher?.close();
+      await rescanChain.catch(() => undefined);
+      await Promise.all([...pendingTrash.keys()].map((token) => finalizeTrash(token)));
+      await writeCacheNow();
+    },
+  };
+
+  // Deletes from an earlier session whose undo time is over: drop their undo links.
+  void cleanOldTrash(trashRoot, undoWindowMs);
+
+  return library;
+}
+
+async function writeSidecarLike(file: string, data: unknown): Promise<void> {
+  await writeFileAtomic(file, JSON.stringify(data, null, 2));
+}
+
+async function cleanOldTrash(trashRoot: string, undoWindowMs: number): Promise<void> {
+  const tokens = await readdir(trashRoot).catch(() => [] as string[]);
+  for (const token of tokens) {
+    if (!/^[0-9A-HJKMNP-TV-Z]{26}$/.test(token)) continue;
+    try {
+      const manifest = JSON.parse(
+        await readFile(path.join(trashRoot, token, 'manifest.json'), 'utf8'),
+      ) as TrashManifest;
+      if (manifest.toOsTrash && Date.now() - manifest.deletedAt > undoWindowMs) {
+        await rm(path.join(trashRoot, token), { recursive: true, force: true });
+      }
+    } catch {
+      // Not ours or unreadable: leave it.
+    }
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Embedding the recipe in the image, and reading it (or another tool's parameters) back.
+ *
+ *   PNG   `parameters` tEXt (iTXt when not Latin-1) + `atelier` iTXt with the JSON, right after IHDR
+ *   JPEG  XMP in an APP1 segment (dc:description + atelier:parameters + atelier:recipe)
+ *   WebP  the same XMP in an `XMP ` chunk of an extended (VP8X) container
+ *
+ * The compressed image data is never re-encoded: the pixels stored are the pixels received.
+ */
+import {
+  EmbeddedRecipeSchema,
+  type EmbeddedRecipe,
+  type ImageFormat,
+  type JsonValue,
+} from './format';
+import { detectFormat } from './imageinfo';
+import { readJpegUserComment, readJpegXmp, setJpegXmp } from './jpeg';
+import { formatParameters } from './parameters';
+import { itxtChunk, readPngTexts, setPngTexts, textChunk } from './png';
+import { readWebpXmp, setWebpXmp } from './webp';
+import { buildXmp, parseXmp } from './xmp';
+
+export const PNG_RECIPE_KEYWORD = 'atelier';
+export const PNG_PARAMETERS_KEYWORD = 'parameters';
+
+export interface EmbeddedMetadata {
+  /** Our recipe, when the image carries a valid one. */
+  recipe: EmbeddedRecipe | null;
+  /** The plain-text parameters, ours or another tool's. */
+  parameters: string | null;
+}
+
+function stringParam(params: Record<string, JsonValue>, key: string): string | null {
+  const value = params[key];
+  return typeof value === 'string' ? value : null;
+}
+
+/** The plain-text parameters line for a recipe (what other SD tools show). */
+export function parametersForRecipe(recipe: EmbeddedRecipe): string {
+  return formatParameters({
+    prompt: stringParam(recipe.params, 'prompt') ?? '',
+    negativePrompt: stringParam(recipe.params, 'negative_prompt'),
+    seed: recipe.seed,
+    width: recipe.image.width,
+    height: recipe.image.height,
+    model: recipe.model,
+    params: recipe.params,
+    extra: { Operation: recipe.operation, Version: `Atelier ${recipe.appVersion}` },
+  });
+}
+
+/** Returns the image bytes with the recipe embedded. Pixel data is untouched. */
+export function embedRecipe(
+  bytes: Uint8Array,
+  format: ImageFormat,
+  recipe: EmbeddedRecipe,
+): Buffer {
+  const json = JSON.stringify(recipe);
+  const parameters = parametersForRecipe(recipe);
+  if (format === 'png') {
+    return setPngTexts(bytes, [
+      textChunk(PNG_PARAMETERS_KEYWORD, parameters),
+      itxtChunk(PNG_RECIPE_KEYWORD, json),
+    ]);
+  }
+  const xmp = buildXmp({ parameters, recipe: json });
+  if (format === 'jpeg') {
+    try {
+      return setJpegXmp(bytes, xmp);
+    } catch {
+      // A recipe too large for one APP1 segment (64 KiB): keep the parameters only.
+      return setJpegXmp(bytes, buildXmp({ parameters, recipe: null }));
+    }
+  }
+  return setWebpXmp(bytes, xmp);
+}
+
+function parseRecipe(json: string | null): EmbeddedRecipe | null {
+  if (json === null) return null;
+  try {
+    const result = EmbeddedRecipeSchema.safeParse(JSON.parse(json));
+    return result.success ? result.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Reads what an image carries. Never throws: an unreadable file carries nothing. */
+export function readEmbedded(bytes: Uint8Array): EmbeddedMetadata {
+  try {
+    const format = detectFormat(bytes);
+    if (format === 'png') {
+      const texts = readPngTexts(bytes);
+      const recipe = texts.find((t) => t.keyword === PNG_RECIPE_KEYWORD)?.text ?? null;
+      const parameters = texts.find((t) => t.keyword === PNG_PARAMETERS_KEYWORD)?.text ?? null;
+      return { recipe: parseRecipe(recipe), parameters };
+    }
+    if (format === 'jpeg') {
+      const xmp = readJpegXmp(bytes);
+      const fields = xmp === null ? { parameters: null, recipe: null } : parseXmp(xmp);
+      return {
+        recipe: parseRecipe(fields.recipe),
+        parameters: fields.parameters ?? readJpegUserComment(bytes),
+      };
+    }
+    if (format === 'webp') {
+      const xmp = readWebpXmp(bytes);
+      const fields = xmp === null ? { parameters: null, recipe: null } : parseXmp(xmp);
+      return { recipe: parseRecipe(fields.recipe), parameters: fields.parameters };
+    }
+  } catch {
+    // fall through
+  }
+  return { recipe: null, parameters: null };
+}

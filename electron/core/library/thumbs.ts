@@ -1,0 +1,65 @@
+/**
+ * Thumbnails: `.atelier/thumbs/<id>-<size>.webp`, made by sharp on first request and cached.
+ * A thumbnail older than its image is made again.
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { writeFileAtomic } from './atomic';
+import { CACHE_DIR } from './format';
+
+export const THUMB_SIZES = [128, 256, 512] as const;
+export type ThumbSize = (typeof THUMB_SIZES)[number];
+
+export function thumbRelPath(id: string, size: ThumbSize): string {
+  return `${CACHE_DIR}/thumbs/${id}-${size}.webp`;
+}
+
+export async function renderThumbnail(imageFile: string, size: number): Promise<Buffer> {
+  return sharp(imageFile, { failOn: 'none' })
+    .rotate()
+    .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 80, effort: 2 })
+    .toBuffer();
+}
+
+/** A small queue so thumbnails never take every core. */
+export function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+export function createThumbnailer(libraryDir: string, concurrency = 2) {
+  const limit = createLimiter(concurrency);
+  const pending = new Map<string, Promise<string>>();
+  return async function thumbnail(id: string, imageRel: string, size: ThumbSize): Promise<string> {
+    const rel = thumbRelPath(id, size);
+    const thumbFile = path.join(libraryDir, ...rel.split('/'));
+    const imageFile = path.join(libraryDir, ...imageRel.split('/'));
+    const [thumbStat, imageStat] = await Promise.all([
+      stat(thumbFile).catch(() => null),
+      stat(imageFile),
+    ]);
+    if (thumbStat && thumbStat.mtimeMs >= imageStat.mtimeMs) return thumbFile;
+    const running = pending.get(rel);
+    if (running) return running;
+    const job = limit(async () => {
+      const data = await renderThumbnail(imageFile, size);
+      await mkdir(path.dirname(thumbFile), { recursive: true });
+      await writeFileAtomic(thumbFile, data, { durable: false });
+      return thumbFile;
+    }).finally(() => pending.delete(rel));
+    pending.set(rel, job);
+    return job;
+  };
+}
