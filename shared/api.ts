@@ -181,6 +181,5 @@ export interface PreloadBridge {
   on(listener: (event: string, payload: unknown) => void): () => void;
 }
 
-/** Names of the IPC channels the Electron shell uses. */
-export const IPC_INVOKE_CHANNEL = 'atelier:invoke';
-export const IPC_EVENT_CHANNEL = 'atelier:event';
+/** Names of the IPC channels the Electron shell uses (in ./ipc so the preload stays free of zod). */
+export { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from './ipc';

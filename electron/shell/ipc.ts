@@ -1,0 +1,70 @@
+/**
+ * The Electron transport: ipcMain answers the preload's calls with the core's dispatch, after
+ * checking who is asking, and the core's events go out to our windows.
+ */
+import type { BrowserWindow, IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
+import type { CallResult } from '../../shared/api';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/ipc';
+import { isAppUrl, type OriginPolicy } from './security';
+
+/** What the shell needs of the core: the boundary every call goes through. */
+export type DispatchFn = (call: unknown, request: unknown) => Promise<CallResult>;
+
+export const FOREIGN_SENDER_RESULT: CallResult = {
+  ok: false,
+  error: {
+    code: 'forbidden',
+    message:
+      'Atelier refused a request that did not come from its own window. Restart Atelier if this keeps happening.',
+  },
+};
+
+/**
+ * True only when the call comes from the main frame of one of our windows, showing the app itself
+ * (app://atelier/..., or the dev server in development). Subframes, other webContents, pages that
+ * navigated elsewhere and destroyed frames are all refused.
+ */
+export function checkSender(
+  event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>,
+  windows: readonly BrowserWindow[],
+  policy: OriginPolicy,
+): boolean {
+  const frame = event.senderFrame;
+  if (!frame) return false;
+  const window = windows.find((w) => !w.isDestroyed() && w.webContents === event.sender);
+  if (!window) return false;
+  if (frame !== window.webContents.mainFrame || frame.parent !== null) return false;
+  return isAppUrl(frame.url, policy);
+}
+
+/**
+ * Answers IPC_INVOKE_CHANNEL with dispatch(call, request) for trusted senders, and with an error
+ * CallResult for everyone else. Never throws back into the renderer. Returns a function that
+ * removes the handler.
+ */
+export function registerInvokeHandler(
+  ipcMain: IpcMain,
+  dispatch: DispatchFn,
+  windows: () => readonly BrowserWindow[],
+  policy: OriginPolicy,
+): () => void {
+  ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, call: unknown, request: unknown) => {
+    if (!checkSender(event, windows(), policy)) return FOREIGN_SENDER_RESULT;
+    return dispatch(call, request);
+  });
+  return () => ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
+}
+
+/** Sends one core event to every live window as (event name, payload). */
+export function forwardEvent(
+  targets: readonly BrowserWindow[],
+  event: string,
+  payload: unknown,
+): void {
+  for (const window of targets) {
+    if (window.isDestroyed()) continue;
+    const contents: WebContents = window.webContents;
+    if (contents.isDestroyed()) continue;
+    contents.send(IPC_EVENT_CHANNEL, event, payload);
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The main window: created hidden with the secure web preferences, shown once the first frame is
+ * ready (no white flash), with a background that matches the OS theme.
+ */
+import { BrowserWindow, nativeTheme } from 'electron';
+import { secureWebPreferences } from './security';
+
+export interface MainWindowOptions {
+  /** Absolute path of dist/electron/preload.cjs. */
+  preload: string;
+  /** What to load: app://atelier/index.html, or the dev server's URL. */
+  url: string;
+  /** Open the developer tools (development only). */
+  devTools?: boolean;
+}
+
+/** The smallest size at which every place of the app still works. */
+export const MIN_WIDTH = 900;
+export const MIN_HEIGHT = 600;
+
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+  const window = new BrowserWindow({
+    title: 'Atelier',
+    width: 1280,
+    height: 800,
+    minWidth: MIN_WIDTH,
+    minHeight: MIN_HEIGHT,
+    show: false,
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#1c1c1e' : '#f5f5f4',
+    autoHideMenuBar: true,
+    webPreferences: {
+      ...secureWebPreferences(options.preload),
+      devTools: options.devTools ?? false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  window.loadURL(options.url).catch((error: unknown) => {
+    console.error(`Atelier could not load its window (${String(error)}); restart Atelier.`);
+  });
+  return window;
+}
+
+/** Brings a window to the front (restoring it when minimized), e.g. on a second launch. */
+export function focusWindow(window: BrowserWindow | undefined): void {
+  if (!window || window.isDestroyed()) return;
+  if (window.isMinimized()) window.restore();
+  if (!window.isVisible()) window.show();
+  window.focus();
+}

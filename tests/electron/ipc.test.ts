@@ -1,0 +1,126 @@
+import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/api';
+import {
+  FOREIGN_SENDER_RESULT,
+  checkSender,
+  forwardEvent,
+  registerInvokeHandler,
+} from '../../electron/shell/ipc';
+import {
+  FakeBrowserWindow,
+  FakeWebContents,
+  ipcMain,
+  resetFake,
+  type FakeFrame,
+} from './fake-electron';
+
+vi.mock('electron', () => import('./fake-electron'));
+
+beforeEach(() => resetFake());
+
+function ourWindow(url = 'app://atelier/index.html'): FakeBrowserWindow {
+  const window = new FakeBrowserWindow({});
+  window.webContents.mainFrame.url = url;
+  return window;
+}
+
+const asWindows = (windows: FakeBrowserWindow[]) => windows as unknown as BrowserWindow[];
+
+function eventFrom(sender: FakeWebContents, frame: FakeFrame | null) {
+  return { sender, senderFrame: frame } as unknown as IpcMainInvokeEvent;
+}
+
+describe('checkSender', () => {
+  it('accepts the main frame of our window showing the app', () => {
+    const window = ourWindow();
+    const event = eventFrom(window.webContents, window.webContents.mainFrame);
+    expect(checkSender(event, asWindows([window]), {})).toBe(true);
+  });
+
+  it('refuses a subframe of our window, even on the app origin', () => {
+    const window = ourWindow();
+    const sub: FakeFrame = {
+      url: 'app://atelier/index.html',
+      parent: window.webContents.mainFrame,
+    };
+    expect(checkSender(eventFrom(window.webContents, sub), asWindows([window]), {})).toBe(false);
+  });
+
+  it('refuses our main frame once it shows a foreign page', () => {
+    const window = ourWindow('https://evil.com/');
+    const event = eventFrom(window.webContents, window.webContents.mainFrame);
+    expect(checkSender(event, asWindows([window]), {})).toBe(false);
+  });
+
+  it('refuses other webContents, destroyed frames and destroyed windows', () => {
+    const window = ourWindow();
+    const stranger = new FakeWebContents();
+    stranger.mainFrame.url = 'app://atelier/index.html';
+    expect(checkSender(eventFrom(stranger, stranger.mainFrame), asWindows([window]), {})).toBe(
+      false,
+    );
+    expect(checkSender(eventFrom(window.webContents, null), asWindows([window]), {})).toBe(false);
+    window.destroyed = true;
+    const event = eventFrom(window.webContents, window.webContents.mainFrame);
+    expect(checkSender(event, asWindows([window]), {})).toBe(false);
+  });
+
+  it('accepts the dev server only in development', () => {
+    const window = ourWindow('http://127.0.0.1:5173/');
+    const event = eventFrom(window.webContents, window.webContents.mainFrame);
+    expect(checkSender(event, asWindows([window]), {})).toBe(false);
+    expect(checkSender(event, asWindows([window]), { devOrigin: 'http://127.0.0.1:5173' })).toBe(
+      true,
+    );
+  });
+});
+
+describe('registerInvokeHandler', () => {
+  function setup() {
+    const window = ourWindow();
+    const dispatch = vi.fn((call: unknown, request: unknown) =>
+      Promise.resolve({ ok: true as const, value: { call, request } }),
+    );
+    registerInvokeHandler(ipcMain as unknown as IpcMain, dispatch, () => asWindows([window]), {});
+    const handler = ipcMain.handlers.get(IPC_INVOKE_CHANNEL);
+    if (!handler) throw new Error('no handler on the invoke channel');
+    return { window, dispatch, handler };
+  }
+
+  it('serves our own frame through the dispatch', async () => {
+    const { window, dispatch, handler } = setup();
+    const result = await handler(
+      eventFrom(window.webContents, window.webContents.mainFrame),
+      'app.ping',
+      { message: 'hi' },
+    );
+    expect(dispatch).toHaveBeenCalledWith('app.ping', { message: 'hi' });
+    expect(result).toEqual({ ok: true, value: { call: 'app.ping', request: { message: 'hi' } } });
+  });
+
+  it('answers a foreign frame with an error result and never dispatches', async () => {
+    const { window, dispatch, handler } = setup();
+    const iframe: FakeFrame = { url: 'https://evil.com/', parent: window.webContents.mainFrame };
+    const result = await handler(eventFrom(window.webContents, iframe), 'settings.set', {});
+    expect(result).toEqual(FOREIGN_SENDER_RESULT);
+    expect(FOREIGN_SENDER_RESULT.ok).toBe(false);
+    expect(dispatch).not.toHaveBeenCalled();
+  });
+});
+
+describe('forwardEvent', () => {
+  it('sends (event, payload) to every live window on the event channel', () => {
+    const a = ourWindow();
+    const b = ourWindow();
+    const gone = ourWindow();
+    gone.destroyed = true;
+    forwardEvent(asWindows([a, b, gone]), 'settings.changed', { theme: 'dark' });
+    for (const window of [a, b]) {
+      expect(window.webContents.send).toHaveBeenCalledWith(IPC_EVENT_CHANNEL, 'settings.changed', {
+        theme: 'dark',
+      });
+    }
+    expect(gone.webContents.send).not.toHaveBeenCalled();
+  });
+});
