@@ -5,12 +5,18 @@ import { messageOf } from './connection';
 
 type SettingKey = keyof Settings;
 
+/** Why the core refused a change: its sentence, and its note on this very setting if it gave one. */
+export interface SettingError {
+  message: string;
+  field?: string;
+}
+
 interface SettingsState {
   settings: Settings | null;
   /** Why the settings could not be loaded (plain sentence), or null. */
   loadError: string | null;
-  /** The core's sentence for the last failed change of each setting. */
-  errors: Partial<Record<SettingKey, string>>;
+  /** Why the last change of each setting failed, as the core said it. */
+  errors: Partial<Record<SettingKey, SettingError>>;
   /** Settings with a change on its way to the core. */
   saving: Partial<Record<SettingKey, boolean>>;
   load: () => Promise<void>;
@@ -65,7 +71,10 @@ export const useSettings = create<SettingsState>()((set) => ({
         // The core's whole sentence goes next to every setting the change touched; when it names
         // fields, only those.
         const named = fields ? keys.filter((key) => key in fields) : [];
-        for (const key of named.length > 0 ? named : keys) errors[key] = message;
+        for (const key of named.length > 0 ? named : keys) {
+          const field = fields?.[key];
+          errors[key] = field === undefined ? { message } : { message, field };
+        }
         return { errors };
       });
       return false;

@@ -1,6 +1,7 @@
 import { useState, type SyntheticEvent } from 'react';
 import type { AppInfo, Settings, ThemeChoice } from '../../../shared/api';
 import { useApp, useSettings } from '../../state';
+import type { SettingError } from '../../state/settings';
 import { PlaceHeader } from '../../ui/PlaceHeader';
 import { Segmented } from '../../ui/Segmented';
 import { SettingRow } from './SettingRow';
@@ -14,6 +15,21 @@ const THEMES: readonly { value: ThemeChoice; label: string }[] = [
 const CONCURRENCY = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({ value: n, label: String(n) }));
 
 export const DEFAULT_API_ADDRESS = 'https://api.stability.ai';
+
+/**
+ * The sentence shown under a setting the core refused. The contract's field notes are written as
+ * predicates ("must be an http or https address ..."), so they complete a sentence about the
+ * setting; any other note, the core's whole sentence is shown as it is.
+ */
+export function errorSentence(
+  subject: string,
+  error: SettingError | undefined,
+): string | undefined {
+  if (!error) return undefined;
+  if (error.field && /^must /.test(error.field))
+    return `${subject} ${error.field.replace(/\.$/, '')}.`;
+  return error.message;
+}
 
 export function SettingsPlace() {
   const settings = useSettings((s) => s.settings);
@@ -57,7 +73,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
           id="theme"
           label="Theme"
           description="System follows your computer's light or dark mode."
-          error={errors.theme}
+          error={errorSentence('The theme', errors.theme)}
         >
           <Segmented
             name="theme"
@@ -79,7 +95,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
           id="concurrency"
           label="Jobs at once"
           description="How many requests Atelier sends at the same time. More finishes big batches sooner."
-          error={errors.concurrency}
+          error={errorSentence('The number of jobs at once', errors.concurrency)}
         >
           <Segmented
             name="concurrency"
@@ -106,7 +122,10 @@ function SettingsForm({ settings }: { settings: Settings }) {
 
 /** The API base URL: a draft the person edits, saved on Enter or Save; Reset goes back to default. */
 function ApiAddress({ saved }: { saved: string | null }) {
-  const error = useSettings((s) => s.errors.apiBaseUrl);
+  const error = errorSentence(
+    'The API address',
+    useSettings((s) => s.errors.apiBaseUrl),
+  );
   const busy = useSettings((s) => s.saving.apiBaseUrl === true);
   const update = useSettings((s) => s.update);
   const clearError = useSettings((s) => s.clearError);

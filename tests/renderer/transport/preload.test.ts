@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AtelierError, DEFAULT_SETTINGS, type PreloadBridge } from '../../../shared/api';
+import { createBridge, CONNECTION_LOST_MESSAGE } from '../../../renderer/transport';
+import { wrapPreload } from '../../../renderer/transport/preload';
+import { FakeSocket, TEST_INFO } from '../fakes';
+
+/** A stand-in for the Electron preload's window.atelier. */
+function fakePreload(answer: (call: string, request: unknown) => Promise<unknown>) {
+  const listeners = new Set<(event: string, payload: unknown) => void>();
+  const invoke = vi.fn(answer);
+  const raw: PreloadBridge & {
+    calls: typeof invoke;
+    emit: (event: string, payload: unknown) => void;
+    count: () => number;
+  } = {
+    invoke,
+    calls: invoke,
+    on: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit: (event, payload) => {
+      for (const listener of listeners) listener(event, payload);
+    },
+    count: () => listeners.size,
+  };
+  return raw;
+}
+
+afterEach(() => {
+  delete window.atelier;
+  vi.unstubAllGlobals();
+  FakeSocket.reset();
+});
+
+describe('the preload bridge', () => {
+  it('passes the call through and returns the validated value', async () => {
+    const raw = fakePreload(() => Promise.resolve({ ok: true, value: TEST_INFO }));
+    const bridge = wrapPreload(raw);
+    expect(bridge.connection.state.status).toBe('online');
+    await expect(bridge.invoke('app.info', {})).resolves.toEqual(TEST_INFO);
+    expect(raw.calls).toHaveBeenCalledWith('app.info', {});
+  });
+
+  it("turns a failed result into an AtelierError with the core's sentence", async () => {
+    const body = { code: 'invalid_request', message: 'Jobs at once must be at most 8.' };
+    const bridge = wrapPreload(fakePreload(() => Promise.resolve({ ok: false, error: body })));
+    const error = await bridge.invoke('settings.set', { concurrency: 8 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AtelierError);
+    expect(error).toMatchObject(body);
+  });
+
+  it('rejects malformed envelopes and values that break the response schema', async () => {
+    const bad = wrapPreload(fakePreload(() => Promise.resolve({ yes: 1 })));
+    await expect(bad.invoke('app.info', {})).rejects.toMatchObject({ code: 'bad_response' });
+    const wrong = wrapPreload(
+      fakePreload(() => Promise.resolve({ ok: true, value: { ...TEST_INFO, shell: 'toaster' } })),
+    );
+    await expect(wrong.invoke('app.info', {})).rejects.toMatchObject({ code: 'bad_response' });
+  });
+
+  it('says the connection is lost when IPC itself fails', async () => {
+    const bridge = wrapPreload(fakePreload(() => Promise.reject(new Error('IPC gone'))));
+    await expect(bridge.invoke('app.info', {})).rejects.toMatchObject({
+      message: CONNECTION_LOST_MESSAGE,
+    });
+  });
+
+  it('validates events and lets listeners stop', () => {
+    const raw = fakePreload(() => Promise.resolve(null));
+    const bridge = wrapPreload(raw);
+    const seen: string[] = [];
+    const stop = bridge.on('settings.changed', (s) => seen.push(s.theme));
+    raw.emit('settings.changed', { ...DEFAULT_SETTINGS, theme: 'light' });
+    raw.emit('settings.changed', { theme: 'light' });
+    raw.emit('something.else', {});
+    stop();
+    raw.emit('settings.changed', { ...DEFAULT_SETTINGS, theme: 'dark' });
+    expect(seen).toEqual(['light']);
+    bridge.close();
+    expect(raw.count()).toBe(0);
+  });
+});
+
+describe('createBridge', () => {
+  it('uses window.atelier when the Electron preload put it there', async () => {
+    const raw = fakePreload(() => Promise.resolve({ ok: true, value: TEST_INFO }));
+    window.atelier = raw;
+    const socket = vi.fn();
+    vi.stubGlobal('WebSocket', socket);
+    const bridge = createBridge();
+    await expect(bridge.invoke('app.info', {})).resolves.toEqual(TEST_INFO);
+    expect(raw.calls).toHaveBeenCalledOnce();
+    expect(socket).not.toHaveBeenCalled();
+  });
+
+  it('otherwise opens a WebSocket to the page origin with the page token', () => {
+    window.history.replaceState(null, '', '/?token=tok123');
+    vi.stubGlobal('WebSocket', FakeSocket);
+    const bridge = createBridge();
+    expect(FakeSocket.latest.url).toBe(`ws://${window.location.host}/api?token=tok123`);
+    bridge.close();
+    window.history.replaceState(null, '', '/');
+  });
+});
