@@ -12,6 +12,11 @@ export type ResolveResult =
 
 const ENCODED_DANGER = /%(2e|2f|5c|00)/i;
 
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x20) return true;
+  return false;
+}
+
 /** Checks the request path's shape; returns the decoded segments, or null if refused. */
 export function requestSegments(requestPath: string): string[] | null {
   if (typeof requestPath !== 'string' || requestPath.length === 0 || requestPath.length > 4096)
@@ -32,7 +37,7 @@ export function requestSegments(requestPath: string): string[] | null {
   const segments = rel.split('/');
   for (const segment of segments) {
     if (segment === '' || segment === '.' || segment === '..') return null;
-    if ([...segment].some((c) => c.charCodeAt(0) < 0x20)) return null;
+    if (hasControlCharacter(segment)) return null;
   }
   // Hidden files and folders are off limits, except the thumbnail cache.
   const hiddenIndex = segments.findIndex((s) => s.startsWith('.'));
