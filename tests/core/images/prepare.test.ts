@@ -358,6 +358,41 @@ const corpus: Case[] = [
     },
   },
   {
+    name: 'a two-page TIFF',
+    file: 'pages.tiff',
+    make: async () =>
+      sharp([await solid(100, 80).png().toBuffer(), await solid(100, 80, BLUE).png().toBuffer()], {
+        join: { animated: true },
+      })
+        .tiff()
+        .toBuffer(),
+    outcome: {
+      ok: {
+        format: 'png',
+        width: 100,
+        height: 80,
+        notes: [
+          /converted your TIFF image to PNG/,
+          /^Your TIFF has 2 pages; Atelier used the first\.$/,
+        ],
+      },
+    },
+  },
+  {
+    name: 'a JPEG with junk after its end (as some cameras and phones write)',
+    file: 'trailing.jpg',
+    make: async () =>
+      Buffer.concat([await solid(100, 100).jpeg().toBuffer(), Buffer.alloc(5000, 0xab)]),
+    outcome: { ok: { format: 'jpeg', width: 100, height: 100, notes: [] } },
+  },
+  {
+    name: 'a PNG with junk after IEND',
+    file: 'trailing.png',
+    make: async () =>
+      Buffer.concat([await solid(100, 100).png().toBuffer(), Buffer.from('garbage')]),
+    outcome: { ok: { format: 'png', width: 100, height: 100, notes: [] } },
+  },
+  {
     name: 'an AVIF',
     file: 'modern.avif',
     make: () => solid(128, 96).avif().toBuffer(),
