@@ -98,6 +98,7 @@ export async function start(options: StartOptions): Promise<StartedShell | null>
   let mainWindow: BrowserWindow | undefined;
 
   app.on('web-contents-created', (_event, contents: WebContents) => {
+    // electronegativity-justified: OPEN_EXTERNAL_JS_CHECK — hardenWebContents calls this only for https links to the hosts in EXTERNAL_HOSTS (isAllowedExternalUrl, tested in tests/electron/security.test.ts).
     hardenWebContents(contents, policy, (url) => shell.openExternal(url));
   });
   app.on('second-instance', () => focusWindow(mainWindow));

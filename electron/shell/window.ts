@@ -1,9 +1,12 @@
 /**
  * The main window: created hidden with the secure web preferences, shown once the first frame is
  * ready (no white flash), with a background that matches the OS theme.
+ *
+ * The web preferences are written out here, literally, in the BrowserWindow call: every value is
+ * the safe one even where it is Electron's default, so neither a default change nor a careless edit
+ * can weaken them silently, and the static scan (build/scripts/security-scan.mjs) can read them.
  */
 import { BrowserWindow, nativeTheme } from 'electron';
-import { secureWebPreferences } from './security';
 
 export interface MainWindowOptions {
   /** Absolute path of dist/electron/preload.cjs. */
@@ -29,7 +32,22 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     backgroundColor: nativeTheme.shouldUseDarkColors ? '#1c1c1e' : '#f5f5f4',
     autoHideMenuBar: true,
     webPreferences: {
-      ...secureWebPreferences(options.preload),
+      // electronegativity-justified: PRELOAD_JS_CHECK — the preload (electron/preload.ts) exposes only window.atelier { invoke, on } through contextBridge, never ipcRenderer; every call is checked in main (tests/electron/preload.test.ts).
+      preload: options.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      // A middle click must not open anything (window.open is denied anyway).
+      disableBlinkFeatures: 'Auxclick',
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: false,
       devTools: options.devTools ?? false,
     },
   });

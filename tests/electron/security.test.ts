@@ -8,7 +8,6 @@ import {
   hardenWebContents,
   isAllowedExternalUrl,
   isAppUrl,
-  secureWebPreferences,
 } from '../../electron/shell/security';
 import { FakeWebContents, resetFake } from './fake-electron';
 
@@ -25,30 +24,6 @@ function directives(csp: string): Record<string, string[]> {
   }
   return out;
 }
-
-describe('secureWebPreferences', () => {
-  it('spells out every safe value and the preload', () => {
-    const prefs = secureWebPreferences('/app/dist/electron/preload.cjs');
-    expect(prefs).toMatchObject({
-      preload: '/app/dist/electron/preload.cjs',
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-    });
-  });
-  it('enables no Blink features and no extra Node', () => {
-    const prefs = secureWebPreferences('/p.cjs');
-    expect(prefs).not.toHaveProperty('enableBlinkFeatures');
-    expect(prefs).not.toHaveProperty('additionalArguments');
-    expect(prefs).not.toHaveProperty('enableRemoteModule');
-  });
-});
 
 describe('contentSecurityPolicy (production)', () => {
   const csp = directives(contentSecurityPolicy());
