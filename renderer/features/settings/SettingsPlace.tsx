@@ -60,8 +60,21 @@ export function SettingsPlace() {
 
 function SettingsForm({ settings }: { settings: Settings }) {
   const errors = useSettings((s) => s.errors);
-  const saving = useSettings((s) => s.saving);
   const update = useSettings((s) => s.update);
+  // A choice shows as made at once; it settles to what the core answers (or back, if refused).
+  const [pending, setPending] = useState<Partial<Pick<Settings, 'theme' | 'concurrency'>>>({});
+  function choose(patch: Partial<Pick<Settings, 'theme' | 'concurrency'>>) {
+    setPending((current) => ({ ...current, ...patch }));
+    void update(patch).finally(() =>
+      setPending((current) => {
+        const next = { ...current };
+        if ('theme' in patch && next.theme === patch.theme) delete next.theme;
+        if ('concurrency' in patch && next.concurrency === patch.concurrency)
+          delete next.concurrency;
+        return next;
+      }),
+    );
+  }
 
   return (
     <>
@@ -80,9 +93,8 @@ function SettingsForm({ settings }: { settings: Settings }) {
             labelledBy="theme-label"
             describedBy="theme-description"
             options={THEMES}
-            value={settings.theme}
-            disabled={saving.theme === true}
-            onChange={(theme) => void update({ theme })}
+            value={pending.theme ?? settings.theme}
+            onChange={(theme) => choose({ theme })}
           />
         </SettingRow>
       </section>
@@ -102,9 +114,8 @@ function SettingsForm({ settings }: { settings: Settings }) {
             labelledBy="concurrency-label"
             describedBy="concurrency-description"
             options={CONCURRENCY}
-            value={settings.concurrency}
-            disabled={saving.concurrency === true}
-            onChange={(concurrency) => void update({ concurrency })}
+            value={pending.concurrency ?? settings.concurrency}
+            onChange={(concurrency) => choose({ concurrency })}
             compact
           />
         </SettingRow>

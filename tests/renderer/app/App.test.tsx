@@ -229,6 +229,8 @@ describe('settings', () => {
         'Atelier could not save your settings. Check that the disk is not full, then try again.',
       ),
     ).toBeTruthy();
+    // The choice goes back to what the core still holds.
+    expect(checked(screen.getByRole('radio', { name: 'System' }))).toBe(true);
   });
 
   it('shows what app.info says in About', async () => {
