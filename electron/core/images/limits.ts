@@ -25,7 +25,8 @@ export function formatCount(n: number): string {
 export function formatMegapixels(pixels: number): string {
   const mp = pixels / 1_000_000;
   const text = mp >= 10 ? mp.toFixed(0) : mp >= 1 ? mp.toFixed(1) : mp.toFixed(2);
-  return `${text.replace(/\.0+$/, '')} megapixels`;
+  const trimmed = text.replace(/\.0+$/, '');
+  return `${trimmed} ${trimmed === '1' ? 'megapixel' : 'megapixels'}`;
 }
 
 export function formatBytes(bytes: number): string {

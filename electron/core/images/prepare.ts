@@ -28,6 +28,9 @@ import { FORMAT_NAMES } from './sniff';
 /** sharp's own default: 16383 × 16383. A file claiming more is refused before it is decoded. */
 export const MAX_INPUT_PIXELS = 0x3fff * 0x3fff;
 const DECODE_TIMEOUT_SECONDS = 60;
+/** JPEG and WebP quality: high, to lose little on re-encoding; lower only to fit a byte limit. */
+const QUALITY = 92;
+const REDUCED_QUALITY = 82;
 
 export type UploadFormat = 'png' | 'jpeg' | 'webp';
 
@@ -66,9 +69,7 @@ function normaliseFormats(formats: readonly string[]): UploadFormat[] {
 }
 
 function listFormats(formats: readonly UploadFormat[]): string {
-  const names = formats.map((f) => FORMAT_NAMES[f]);
-  if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+  return listWords(formats.map((f) => FORMAT_NAMES[f]));
 }
 
 function size(w: number, h: number): string {
@@ -114,16 +115,22 @@ function belowMinimum(w: number, h: number, limits: InputLimits): boolean {
   );
 }
 
-/** Which limit made the image shrink, in words. */
-function limitText(w: number, h: number, limits: InputLimits): string {
-  const bySide = limits.maxSide !== undefined && Math.max(w, h) > limits.maxSide;
-  const byPixels = limits.maxPixels !== undefined && w * h > limits.maxPixels;
+/** "a", "a and b", "a, b and c". */
+function listWords(parts: readonly string[]): string {
+  if (parts.length <= 1) return parts.join('');
+  return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1] ?? ''}`;
+}
+
+/** Which limits made the image shrink, in words. */
+function sizeLimitParts(w: number, h: number, limits: InputLimits): string[] {
   const parts: string[] = [];
-  if (bySide && limits.maxSide) parts.push(`${formatCount(limits.maxSide)} pixels per side`);
-  if (byPixels && limits.maxPixels) {
+  if (limits.maxSide !== undefined && Math.max(w, h) > limits.maxSide) {
+    parts.push(`${formatCount(limits.maxSide)} pixels per side`);
+  }
+  if (limits.maxPixels !== undefined && w * h > limits.maxPixels) {
     parts.push(`${formatMegapixels(limits.maxPixels)} (${formatCount(limits.maxPixels)} pixels)`);
   }
-  return parts.join(' and ');
+  return parts;
 }
 
 function decodeFailure(error: unknown, info: ImageInfo, maxInputPixels: number): InputImageError {
@@ -154,6 +161,7 @@ function encoder(
   width: number,
   height: number,
   maxInputPixels: number,
+  quality: number,
 ): Sharp {
   let pipeline = sharp(bytes, {
     limitInputPixels: maxInputPixels,
@@ -172,9 +180,9 @@ function encoder(
     case 'png':
       return pipeline.png({ compressionLevel: 9, adaptiveFiltering: true });
     case 'jpeg':
-      return pipeline.jpeg({ quality: 95, chromaSubsampling: '4:4:4' });
+      return pipeline.jpeg({ quality, chromaSubsampling: '4:4:4' });
     case 'webp':
-      return pipeline.webp({ quality: 95, alphaQuality: 100 });
+      return pipeline.webp({ quality, alphaQuality: 100 });
   }
 }
 
@@ -226,14 +234,10 @@ export async function prepareInput(
   if (belowMinimum(width, height, limits)) {
     throw new InputImageError(
       'bad_shape',
-      `${subjectOf(name)} is ${size(w, h)}; to fit ${whose(target)} limit of ${limitText(w, h, limits)}, Atelier would have to shrink it to ${size(width, height)}, under the smallest size it takes (${minimumText(limits)}). Crop it to a less stretched shape, then try again.`,
+      `${subjectOf(name)} is ${size(w, h)}; to fit ${whose(target)} limit of ${listWords(sizeLimitParts(w, h, limits))}, Atelier would have to shrink it to ${size(width, height)}, under the smallest size it takes (${minimumText(limits)}). Crop it to a less stretched shape, then try again.`,
     );
   }
-  if (width !== w || height !== h) {
-    notes.push(
-      `Your image was ${size(w, h)}; Atelier scaled it to ${size(width, height)} to fit ${whose(target)} limit of ${limitText(w, h, limits)}.`,
-    );
-  }
+  const scaledForSize = width !== w || height !== h;
 
   // Format: keep PNG, JPEG and WebP when the endpoint takes them; convert the rest.
   const accepted = normaliseFormats(limits.formats);
@@ -264,13 +268,23 @@ export async function prepareInput(
   }
 
   let out: Buffer;
+  let quality = QUALITY;
+  let scaledForBytes = false;
+  const encode = () =>
+    encoder(format, bytes, info, width, height, maxInputPixels, quality).toBuffer();
   try {
-    out = await encoder(format, bytes, info, width, height, maxInputPixels).toBuffer();
-    // Too many bytes: shrink a little more until the file fits.
-    if (limits.maxBytes !== undefined && out.length > limits.maxBytes) {
+    out = await encode();
+    const maxBytes = limits.maxBytes;
+    if (maxBytes !== undefined && out.length > maxBytes) {
       const before = out.length;
-      for (let attempt = 0; attempt < 8 && out.length > limits.maxBytes; attempt++) {
-        const factor = Math.min(0.95, Math.sqrt(limits.maxBytes / out.length) * 0.95);
+      // Too many bytes: a JPEG or WebP first tries a lower quality, then everything shrinks a
+      // little more until the file fits.
+      if (format !== 'png') {
+        quality = REDUCED_QUALITY;
+        out = await encode();
+      }
+      for (let attempt = 0; attempt < 8 && out.length > maxBytes; attempt++) {
+        const factor = Math.min(0.95, Math.sqrt(maxBytes / out.length) * 0.95);
         const next = {
           width: Math.max(1, Math.floor(width * factor)),
           height: Math.max(1, Math.floor(height * factor)),
@@ -278,25 +292,38 @@ export async function prepareInput(
         if (belowMinimum(next.width, next.height, limits)) {
           throw new InputImageError(
             'cannot_fit',
-            `${subjectOf(name)} can't be made smaller than ${formatBytes(limits.maxBytes)} (${whose(target)} upload limit) without going under the smallest size it takes (${minimumText(limits)}). Save it as a JPEG in an image editor, then try again.`,
+            `${subjectOf(name)} can't be made smaller than ${formatBytes(maxBytes)} (${whose(target)} upload limit) without going under the smallest size it takes (${minimumText(limits)}). Save it as a JPEG in an image editor, then try again.`,
           );
         }
         ({ width, height } = next);
-        out = await encoder(format, bytes, info, width, height, maxInputPixels).toBuffer();
+        scaledForBytes = true;
+        out = await encode();
       }
-      if (out.length > limits.maxBytes) {
+      if (out.length > maxBytes) {
         throw new InputImageError(
           'cannot_fit',
-          `${subjectOf(name)} is still larger than ${formatBytes(limits.maxBytes)} (${whose(target)} upload limit) after scaling. Save it as a JPEG in an image editor, then try again.`,
+          `${subjectOf(name)} is still larger than ${formatBytes(maxBytes)} (${whose(target)} upload limit) after scaling. Save it as a JPEG in an image editor, then try again.`,
         );
       }
-      notes.push(
-        `The ${FORMAT_NAMES[format]} file came to ${formatBytes(before)}; Atelier scaled the image to ${size(width, height)} so it fits ${whose(target)} upload limit of ${formatBytes(limits.maxBytes)}.`,
-      );
+      if (!scaledForBytes) {
+        notes.push(
+          `As a ${FORMAT_NAMES[format]} your image came to ${formatBytes(before)}; Atelier saved it at a slightly lower quality to fit ${whose(target)} upload limit of ${formatBytes(maxBytes)}.`,
+        );
+      }
     }
   } catch (error) {
     if (error instanceof InputImageError) throw error;
     throw decodeFailure(error, info, maxInputPixels);
+  }
+
+  if (scaledForSize || scaledForBytes) {
+    const reasons = scaledForSize ? sizeLimitParts(w, h, limits) : [];
+    if (scaledForBytes && limits.maxBytes !== undefined) {
+      reasons.push(`${formatBytes(limits.maxBytes)} per upload`);
+    }
+    notes.unshift(
+      `Your image was ${size(w, h)}; Atelier scaled it to ${size(width, height)} to fit ${whose(target)} limit${reasons.length > 1 ? 's' : ''} of ${listWords(reasons)}.`,
+    );
   }
 
   if (info.hasGps) {

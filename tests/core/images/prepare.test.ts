@@ -425,7 +425,7 @@ const corpus: Case[] = [
         width: 1254,
         height: 836,
         notes: [
-          /^Your image was 3000×2000; Atelier scaled it to 1254×836 to fit this model's limit of 1,536 pixels per side and 1 megapixels \(1,048,576 pixels\)\.$/,
+          /^Your image was 3000×2000; Atelier scaled it to 1254×836 to fit this model's limits of 1,536 pixels per side and 1 megapixel \(1,048,576 pixels\)\.$/,
         ],
       },
     },
@@ -584,10 +584,39 @@ describe('prepareInput, in detail', () => {
     expect(out.bytes.length).toBeLessThanOrEqual(1024 * 1024);
     expect(out.width).toBeLessThan(1024);
     expect(out.width).toBe(out.height);
-    expect(out.notes.at(-1)).toMatch(
-      /^The PNG file came to \d(\.\d)? MB; Atelier scaled the image to \d+×\d+ so it fits Stable Image Ultra's upload limit of 1 MB\.$/,
+    expect(out.notes).toHaveLength(1);
+    expect(out.notes[0]).toMatch(
+      /^Your image was 1024×1024; Atelier scaled it to \d+×\d+ to fit Stable Image Ultra's limit of 1 MB per upload\.$/,
     );
     await expectClean(out);
+  });
+
+  it('saves a JPEG at a lower quality first when that is enough to fit the byte limit', async () => {
+    const photo = await noise(800, 600).jpeg({ quality: 100 }).toBuffer();
+    const atFullQuality = await prepareInput({ bytes: photo }, ULTRA);
+    const maxBytes = atFullQuality.bytes.length - 1;
+    const out = await prepareInput({ bytes: photo }, { ...ULTRA, maxBytes });
+    expect([out.width, out.height]).toEqual([800, 600]);
+    expect(out.bytes.length).toBeLessThanOrEqual(maxBytes);
+    expect(out.notes).toEqual([
+      expect.stringMatching(
+        /^As a JPEG your image came to \d+ KB; Atelier saved it at a slightly lower quality to fit this model's upload limit of \d+ KB\.$/,
+      ),
+    ]);
+    await expectClean(out);
+  });
+
+  it('one note says why an image shrank when both its size and its bytes were too large', async () => {
+    const out = await prepareInput(
+      { bytes: await noise(2000, 1000).png().toBuffer() },
+      { ...FAST, maxBytes: 1024 * 1024 },
+      { target: 'Fast Upscale' },
+    );
+    expect(out.bytes.length).toBeLessThanOrEqual(1024 * 1024);
+    expect(out.notes).toHaveLength(1);
+    expect(out.notes[0]).toMatch(
+      /^Your image was 2000×1000; Atelier scaled it to \d+×\d+ to fit Fast Upscale's limits of 1,536 pixels per side, 1 megapixel \(1,048,576 pixels\) and 1 MB per upload\.$/,
+    );
   });
 
   it('refuses a file that cannot be made small enough in bytes without going under the minimum', async () => {
