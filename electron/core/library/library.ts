@@ -13,7 +13,7 @@ import { ulid } from 'ulid';
 import { writeFileAtomic } from './atomic';
 import { readIndexCache, writeIndexCache } from './cache';
 import { compareNewestFirst, entryFromSidecar, type LibraryEntry } from './entry';
-import { CACHE_DIR, INPUTS_DIR, LibraryError, Sidecar } from './format';
+import { CACHE_DIR, INPUTS_DIR, LibraryError, checkSidecar, type Sidecar } from './format';
 import { resolveLibraryFile, type ResolveResult } from './resolve';
 import { importImage, saveResult, writeSidecar, type ImportInput, type SaveInput } from './save';
 import {
@@ -257,16 +257,20 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       };
       const underOrAt = (key: string, relDir: string) =>
         relDir === '' || key === relDir || key.startsWith(`${relDir}/`);
-      const roots = wanted.filter((d) => !wanted.some((w) => w !== d && underOrAt(d, w)));
+      // Shallow folders first; a folder read (or found new) in this batch is not read twice.
+      const queue = [...wanted].sort((a, b) => depthOf(a) - depthOf(b));
+      const done = new Set<string>();
       for (const [id, entry] of byId) {
-        if (!roots.includes(parentOf(entry.path))) liveCtx.idOwner.set(id, entry.path);
+        if (!wanted.includes(parentOf(entry.path))) liveCtx.idOwner.set(id, entry.path);
       }
       const dropBelow = (relDir: string, keepSelf: boolean) => {
         for (const key of [...dirs.keys()]) {
           if (underOrAt(key, relDir) && !(keepSelf && key === relDir)) dirs.delete(key);
         }
       };
-      for (const relDir of roots) {
+      for (const relDir of queue) {
+        if (done.has(relDir)) continue;
+        done.add(relDir);
         const exists = await stat(abs(relDir))
           .then((s) => s.isDirectory())
           .catch(() => false);
@@ -290,7 +294,10 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
           const sub = relDir === '' ? name : `${relDir}/${name}`;
           if (dirs.has(sub)) continue;
           const below = await walkLibrary(liveCtx, dirs, sub);
-          for (const [key, record] of below) dirs.set(key, record);
+          for (const [key, record] of below) {
+            dirs.set(key, record);
+            done.add(key);
+          }
         }
       }
       rebuildById();
@@ -432,10 +439,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       const entry = byId.get(id);
       if (!entry) return null;
       try {
-        const parsed = Sidecar.safeParse(
-          JSON.parse(await readFile(abs(entry.sidecarPath), 'utf8')),
-        );
-        return parsed.success ? parsed.data : null;
+        return checkSidecar(JSON.parse(await readFile(abs(entry.sidecarPath), 'utf8')));
       } catch {
         return null;
       }
@@ -653,6 +657,9 @@ async function writeSidecarLike(file: string, data: unknown): Promise<void> {
   await writeFileAtomic(file, JSON.stringify(data, null, 2));
 }
 
+/** Without an OS trash, deleted images stay in `.atelier/trash/` this long. */
+const KEEP_LIBRARY_TRASH_MS = 30 * 24 * 3600 * 1000;
+
 async function cleanOldTrash(trashRoot: string, undoWindowMs: number): Promise<void> {
   const tokens = await readdir(trashRoot).catch(() => [] as string[]);
   for (const token of tokens) {
@@ -661,7 +668,8 @@ async function cleanOldTrash(trashRoot: string, undoWindowMs: number): Promise<v
       const manifest = JSON.parse(
         await readFile(path.join(trashRoot, token, 'manifest.json'), 'utf8'),
       ) as TrashManifest;
-      if (manifest.toOsTrash && Date.now() - manifest.deletedAt > undoWindowMs) {
+      const age = Date.now() - manifest.deletedAt;
+      if ((manifest.toOsTrash && age > undoWindowMs) || age > KEEP_LIBRARY_TRASH_MS) {
         await rm(path.join(trashRoot, token), { recursive: true, force: true });
       }
     } catch {

@@ -9,8 +9,9 @@ import { entryFromSidecar, type LibraryEntry } from './entry';
 import {
   CACHE_DIR,
   INPUTS_DIR,
-  Sidecar,
+  checkSidecar,
   formatOfExtension,
+  type Sidecar,
   isHiddenName,
   isTempName,
   sidecarNameFor,
@@ -142,9 +143,9 @@ async function loadSidecar(file: string): Promise<SidecarRead> {
   } catch {
     return { kind: 'damaged' };
   }
-  const parsed = Sidecar.safeParse(json);
-  if (!parsed.success) return { kind: 'unreadable' };
-  return { kind: 'ok', sidecar: parsed.data, mtimeMs: read.mtimeMs, size: read.size };
+  const sidecar = checkSidecar(json);
+  if (!sidecar) return { kind: 'unreadable' };
+  return { kind: 'ok', sidecar, mtimeMs: read.mtimeMs, size: read.size };
 }
 
 function tooYoung(ctx: ScanContext, mtimeMs: number): boolean {

@@ -2,10 +2,10 @@
  * Thumbnails: `.atelier/thumbs/<id>-<size>.webp`, made by sharp on first request and cached.
  * A thumbnail older than its image is made again.
  */
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
-import { writeFileAtomic } from './atomic';
+import sharp, { type Sharp } from 'sharp';
+import { tempNameFor } from './atomic';
 import { CACHE_DIR } from './format';
 
 export const THUMB_SIZES = [128, 256, 512] as const;
@@ -15,12 +15,15 @@ export function thumbRelPath(id: string, size: ThumbSize): string {
   return `${CACHE_DIR}/thumbs/${id}-${size}.webp`;
 }
 
-export async function renderThumbnail(imageFile: string, size: number): Promise<Buffer> {
+function thumbnailPipeline(imageFile: string, size: number): Sharp {
   return sharp(imageFile, { failOn: 'none' })
     .rotate()
     .resize(size, size, { fit: 'inside', withoutEnlargement: true })
-    .webp({ quality: 80, effort: 2 })
-    .toBuffer();
+    .webp({ quality: 80, effort: 2 });
+}
+
+export async function renderThumbnail(imageFile: string, size: number): Promise<Buffer> {
+  return thumbnailPipeline(imageFile, size).toBuffer();
 }
 
 /** A small queue so thumbnails never take every core. */
@@ -42,6 +45,7 @@ export function createLimiter(limit: number): <T>(task: () => Promise<T>) => Pro
 export function createThumbnailer(libraryDir: string, concurrency = 2) {
   const limit = createLimiter(concurrency);
   const pending = new Map<string, Promise<string>>();
+  const thumbsDir = path.join(libraryDir, CACHE_DIR, 'thumbs');
   return async function thumbnail(id: string, imageRel: string, size: ThumbSize): Promise<string> {
     const rel = thumbRelPath(id, size);
     const thumbFile = path.join(libraryDir, ...rel.split('/'));
@@ -54,9 +58,22 @@ export function createThumbnailer(libraryDir: string, concurrency = 2) {
     const running = pending.get(rel);
     if (running) return running;
     const job = limit(async () => {
-      const data = await renderThumbnail(imageFile, size);
-      await mkdir(path.dirname(thumbFile), { recursive: true });
-      await writeFileAtomic(thumbFile, data, { durable: false });
+      // sharp writes the temp file itself; the rename makes it appear whole. A cache: no fsync.
+      const temp = path.join(thumbsDir, tempNameFor(path.basename(thumbFile)));
+      try {
+        try {
+          await thumbnailPipeline(imageFile, size).toFile(temp);
+        } catch (error) {
+          // The first thumbnail (or the cache folder was deleted): make the folder, try again.
+          if (await stat(thumbsDir).catch(() => null)) throw error;
+          await mkdir(thumbsDir, { recursive: true });
+          await thumbnailPipeline(imageFile, size).toFile(temp);
+        }
+        await rename(temp, thumbFile);
+      } catch (error) {
+        await rm(temp, { force: true });
+        throw error;
+      }
       return thumbFile;
     }).finally(() => pending.delete(rel));
     pending.set(rel, job);

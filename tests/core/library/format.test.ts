@@ -12,7 +12,7 @@ import {
   sanitizeParams,
   scanAndRepair,
 } from '../../../electron/core/library';
-import { slugify } from '../../../electron/core/library/format';
+import { checkSidecar, slugify } from '../../../electron/core/library/format';
 import { sha256Hex } from '../../../electron/core/library/save';
 import { makeImage, recipe, tempDir } from './helpers';
 
@@ -251,5 +251,43 @@ describe('scanAndRepair', () => {
     expect(report.duplicateIds).toHaveLength(1);
     expect(new Set(entries.map((e) => e.id)).size).toBe(3);
     expect(entries.find((e) => e.path.endsWith(path.basename(a.imageFile)))?.id).toBe(a.sidecar.id);
+  });
+});
+
+describe('checkSidecar (the fast check used when opening) agrees with the Sidecar schema', () => {
+  it('on a valid sidecar and on every kind of damage', async () => {
+    const saved = await saveResult(dir, {
+      bytes: await makeImage('png'),
+      format: 'png',
+      recipe: recipe({ inputs: [{ role: 'image', bytes: await makeImage('jpeg') }] }),
+    });
+    const good = JSON.parse(JSON.stringify(saved.sidecar)) as Record<string, unknown>;
+    const variants: Record<string, unknown>[] = [
+      good,
+      { ...good, source: { kind: 'none', name: 'x.png', parameters: null, operation: null } },
+      { ...good, format: 2 },
+      { ...good, id: 'not-a-ulid' },
+      { ...good, file: '' },
+      { ...good, operation: 3 },
+      { ...good, endpoint: undefined },
+      { ...good, params: [] },
+      { ...good, seed: '42' },
+      { ...good, credits: 'free' },
+      { ...good, createdAt: null },
+      { ...good, sandbox: 'no' },
+      { ...good, favourite: undefined },
+      { ...good, image: { ...(good.image as object), sha256: 'abc' } },
+      { ...good, image: { ...(good.image as object), width: -1 } },
+      { ...good, image: { ...(good.image as object), format: 'gif' } },
+      { ...good, inputs: [{ role: '' }] },
+      { ...good, inputs: 'none' },
+      { ...good, source: { kind: 'stolen' } },
+    ];
+    for (const variant of variants) {
+      const fast = checkSidecar(variant) !== null;
+      const schema = Sidecar.safeParse(variant).success;
+      expect(fast, JSON.stringify(variant).slice(0, 120)).toBe(schema);
+    }
+    expect(checkSidecar(good)).not.toBeNull();
   });
 });

@@ -1,0 +1,241 @@
+/**
+ * Library benchmark: builds a synthetic library of N images with sidecars (default 10,000) and
+ * prints, next to each other:
+ *   - the floor: listing the folder and reading every sidecar (nothing else);
+ *   - cold open (no index) and warm open (index cached), each to the first screen of thumbnails;
+ *   - thumbnails per second through the library vs bare sharp on the same files.
+ *
+ * Run: `npm run bench -- library` (or bundle it with esbuild and run the output with node).
+ * Options: --images N (default 10000), --thumbs N (default 100), --keep (keep the folder).
+ * Targets (issue 6): cold within 2x of the floor, warm under 300 ms, thumbnails at least 90% of bare sharp.
+ */
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import sharp, { type Sharp } from 'sharp';
+import {
+  embedRecipe,
+  openLibrary,
+  type EmbeddedRecipe,
+  type Sidecar,
+} from '../electron/core/library';
+import { newId, sha256Hex } from '../electron/core/library/save';
+import { dayFolder, fileStem } from '../electron/core/library/format';
+import { mapLimit } from '../electron/core/library/scan';
+import { indexFilePath } from '../electron/core/library/cache';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const i = args.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(args[i + 1]) : NaN;
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+};
+const IMAGES = option('images', 10_000);
+const THUMBS = option('thumbs', 100);
+const FIRST_SCREEN = 60;
+const DAYS = Math.max(1, Math.ceil(IMAGES / 100));
+const PROMPTS = [
+  'a red fox in the snow',
+  'a castle on a hill at dusk',
+  'portrait of an old sailor',
+  'a bowl of lemons, still life',
+  'neon city in the rain',
+];
+
+function noiseImage(width: number, height: number, seed: number): Sharp {
+  const raw = Buffer.alloc(width * height * 3);
+  let x = seed * 2654435761;
+  for (let i = 0; i < raw.length; i += 3) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    const px = i / 3;
+    raw[i] = ((px % width) * 255) / width + ((x >>> 24) & 31);
+    raw[i + 1] = (Math.floor(px / width) * 255) / height;
+    raw[i + 2] = (x >>> 16) & 0xff;
+  }
+  return sharp(raw, { raw: { width, height, channels: 3 } });
+}
+
+async function build(dir: string): Promise<void> {
+  const small = await noiseImage(64, 64, 1).png().toBuffer();
+  const big: Buffer[] = [];
+  for (let i = 0; i < Math.min(THUMBS, 8); i++)
+    big.push(
+      await noiseImage(768, 768, i + 2)
+        .png({ compressionLevel: 3 })
+        .toBuffer(),
+    );
+  const start = new Date(2026, 0, 1, 12).getTime();
+  const dayMs = 24 * 3600 * 1000;
+  const items = Array.from({ length: IMAGES }, (_, i) => i);
+  await mapLimit(items, 16, async (i) => {
+    const created = new Date(start + Math.floor((i * DAYS) / IMAGES) * dayMs + (i % 100) * 60_000);
+    const id = newId(created);
+    const prompt = `${PROMPTS[i % PROMPTS.length] ?? ''} #${i}`;
+    const isBig = i >= IMAGES - THUMBS; // the newest images are the ones thumbnailed
+    const source = isBig ? (big[i % big.length] ?? small) : small;
+    const width = isBig ? 768 : 64;
+    const recipe: EmbeddedRecipe = {
+      format: 1,
+      id,
+      operation: i % 7 === 0 ? 'upscale' : 'text-to-image',
+      endpoint: '/v2beta/stable-image/generate/sd3',
+      model: i % 3 === 0 ? 'sd3.5-medium' : 'sd3.5-large',
+      params: {
+        prompt,
+        negative_prompt: 'blurry',
+        aspect_ratio: '1:1',
+        cfg_scale: 4,
+        output_format: 'png',
+      },
+      seed: i,
+      finishReason: 'SUCCESS',
+      credits: 6.5,
+      createdAt: created.toISOString(),
+      appVersion: 'bench',
+      image: { format: 'png', width, height: width },
+      inputs: [],
+      sandbox: i % 10 === 0,
+    };
+    const bytes = embedRecipe(source, 'png', recipe);
+    const folder = path.join(dir, dayFolder(created));
+    await mkdir(folder, { recursive: true });
+    const stem = fileStem(id, prompt);
+    const sidecar: Sidecar = {
+      ...recipe,
+      file: `${stem}.png`,
+      image: { ...recipe.image, bytes: bytes.length, sha256: sha256Hex(bytes) },
+      favourite: i % 50 === 0,
+    };
+    await writeFile(path.join(folder, `${stem}.png`), bytes);
+    await writeFile(path.join(folder, `${stem}.json`), `${JSON.stringify(sidecar, null, 2)}\n`);
+  });
+  // A library is mostly old folders: date them in the past (as they would be).
+  const old = new Date(Date.now() - 3600_000);
+  for (const name of await readdir(dir)) await utimes(path.join(dir, name), old, old);
+  await utimes(dir, old, old);
+}
+
+/** The floor: list every folder and read every sidecar, nothing more. */
+async function floor(dir: string): Promise<number> {
+  const t = performance.now();
+  const days = (await readdir(dir, { withFileTypes: true })).filter(
+    (d) => d.isDirectory() && !d.name.startsWith('.'),
+  );
+  const files: string[] = [];
+  for (const day of days) {
+    for (const name of await readdir(path.join(dir, day.name)))
+      if (name.endsWith('.json')) files.push(path.join(dir, day.name, name));
+  }
+  let bytes = 0;
+  await mapLimit(files, 64, async (file) => {
+    bytes += (await readFile(file)).length;
+  });
+  if (bytes === 0) throw new Error('no sidecars read');
+  return performance.now() - t;
+}
+
+async function openToFirstScreen(
+  dir: string,
+): Promise<{ open: number; firstScreen: number; from: string; count: number }> {
+  const t = performance.now();
+  const library = await openLibrary(dir, { watch: false });
+  const open = performance.now() - t;
+  const first = library.query({ limit: FIRST_SCREEN }).entries;
+  await Promise.all(first.map((e) => library.thumbnail(e.id)));
+  const firstScreen = performance.now() - t;
+  const count = library.list().length;
+  const from = library.openedFrom;
+  await library.close();
+  return { open, firstScreen, from, count };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+const ms = (v: number) => `${v.toFixed(0).padStart(6)} ms`;
+
+async function main(): Promise<void> {
+  sharp.cache(false);
+  const dir = await mkdtemp(path.join(tmpdir(), 'atelier-bench-library-'));
+  try {
+    let t = performance.now();
+    await build(dir);
+    console.log(
+      `built ${IMAGES} images + sidecars in ${DAYS} day folders: ${ms(performance.now() - t)}`,
+    );
+
+    // Make the thumbnails of the first screen once, so "open" measures the index, not sharp.
+    const prep = await openLibrary(dir, { watch: false });
+    await Promise.all(prep.query({ limit: FIRST_SCREEN }).entries.map((e) => prep.thumbnail(e.id)));
+    await prep.close();
+
+    await floor(dir); // warm the OS file cache for everyone alike
+    const floors: number[] = [];
+    const colds: { open: number; firstScreen: number }[] = [];
+    const warms: { open: number; firstScreen: number }[] = [];
+    for (let round = 0; round < 3; round++) {
+      floors.push(await floor(dir));
+      await rm(indexFilePath(dir), { force: true });
+      const cold = await openToFirstScreen(dir);
+      if (cold.from !== 'scan' || cold.count !== IMAGES)
+        throw new Error(`cold open saw ${cold.count} from ${cold.from}`);
+      colds.push(cold);
+      const warm = await openToFirstScreen(dir);
+      if (warm.from !== 'cache' || warm.count !== IMAGES)
+        throw new Error(`warm open saw ${warm.count} from ${warm.from}`);
+      warms.push(warm);
+    }
+    const floorMs = median(floors);
+    const coldOpen = median(colds.map((c) => c.open));
+    const coldScreen = median(colds.map((c) => c.firstScreen));
+    const warmOpen = median(warms.map((c) => c.open));
+    const warmScreen = median(warms.map((c) => c.firstScreen));
+    console.log(`\nopening ${IMAGES} images (median of 3, OS file cache warm)`);
+    console.log(`  floor: list folders + read every sidecar   ${ms(floorMs)}`);
+    console.log(
+      `  cold open (no index)                        ${ms(coldOpen)}   to first screen of ${FIRST_SCREEN} thumbnails ${ms(coldScreen)}   = ${(coldScreen / floorMs).toFixed(2)}x floor (target <= 2x)`,
+    );
+    console.log(
+      `  warm open (index cached)                    ${ms(warmOpen)}   to first screen of ${FIRST_SCREEN} thumbnails ${ms(warmScreen)}   (target < 300 ms)`,
+    );
+
+    // Thumbnails: the library (queue + cache file) vs bare sharp, same files, same concurrency,
+    // alternating rounds so that load from elsewhere hits both alike.
+    const library = await openLibrary(dir, { watch: false });
+    const targets = library.list().slice(0, THUMBS);
+    const libraryRates: number[] = [];
+    const bareRates: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      t = performance.now();
+      await mapLimit(targets, 2, (e) =>
+        sharp(path.join(dir, e.path))
+          .resize(256, 256, { fit: 'inside', withoutEnlargement: true })
+          .webp({ quality: 80, effort: 2 })
+          .toBuffer(),
+      );
+      bareRates.push(targets.length / ((performance.now() - t) / 1000));
+      await rm(path.join(dir, '.atelier', 'thumbs'), { recursive: true, force: true });
+      t = performance.now();
+      await Promise.all(targets.map((e) => library.thumbnail(e.id)));
+      libraryRates.push(targets.length / ((performance.now() - t) / 1000));
+    }
+    await library.close();
+    const bareRate = median(bareRates);
+    const libraryRate = median(libraryRates);
+    console.log(
+      `\nthumbnails (256 px WebP from ${targets.length} 768x768 PNGs, concurrency 2, median of 3)`,
+    );
+    console.log(`  bare sharp      ${bareRate.toFixed(1).padStart(7)} /s`);
+    console.log(
+      `  library         ${libraryRate.toFixed(1).padStart(7)} /s   = ${((100 * libraryRate) / bareRate).toFixed(0)}% of bare sharp (target >= 90%)`,
+    );
+  } finally {
+    if (args.includes('--keep')) console.log(`\nkept ${dir}`);
+    else await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
