@@ -1,0 +1,634 @@
+/**
+ * The HTTP client of the Stability API (undici). One instance per base URL and key source.
+ *
+ * - Every POST is multipart/form-data (text-only too); files are streamed from disk (fs.openAsBlob).
+ * - Parameters are checked against the endpoint table before anything is sent.
+ * - Answers: image bytes with `seed` and `finish-reason` from the headers, or the JSON form decoded;
+ *   CONTENT_FILTERED is its own outcome. Async jobs (creative upscale, relight) are polled with a
+ *   backoff that respects the API's 10 s guidance, within an overall deadline.
+ * - Failures are StabilityError with a kind and a plain sentence; the key never appears in one.
+ */
+import { openAsBlob } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import sharp from 'sharp';
+import { Agent, FormData, request, type Dispatcher } from 'undici';
+import {
+  API_DEFAULT_BASE_URL,
+  CLIENT_HEADER_MAX_LENGTH,
+  ENDPOINTS,
+  GENERATION_ID_LENGTH,
+  IMAGE_CONTENT_TYPES,
+  POLL_MIN_INTERVAL_MS,
+  RATE_LIMIT,
+  defaultAccept,
+  findParam,
+  validateParams,
+  type EndpointId,
+  type EndpointSpec,
+  type ImageFormat,
+  type ImageInfo,
+  type ParamValue,
+} from '../../../shared/endpoints';
+import {
+  StabilityError,
+  cancelledError,
+  fromStatus,
+  invalidParameters,
+  invalidResponse,
+  networkError,
+  redact,
+  timeoutError,
+  unreadableImage,
+} from './errors';
+
+declare const __ATELIER_VERSION__: string | undefined;
+const APP_VERSION = typeof __ATELIER_VERSION__ === 'string' ? __ATELIER_VERSION__ : '0.0.0-dev';
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+/** An image to upload: a file on disk (streamed), or bytes already in memory. */
+export type ImageInput =
+  | { readonly path: string; readonly type?: string; readonly filename?: string }
+  | { readonly bytes: Uint8Array; readonly type?: string; readonly filename?: string };
+
+export type RequestValue = string | number | boolean | ImageInput | undefined;
+export type RequestParams = Readonly<Record<string, RequestValue>>;
+
+export type Accept = 'image/*' | 'application/json' | '*/*';
+
+export interface CallOptions {
+  /** `image/*` (default) for raw bytes, `application/json` for base64 in JSON. */
+  readonly accept?: Accept;
+  readonly signal?: AbortSignal;
+}
+
+export interface ImageResult {
+  /** `image`: a picture. `filtered`: the output broke the content rules and came back blurred. */
+  readonly outcome: 'image' | 'filtered';
+  readonly bytes: Uint8Array;
+  readonly contentType: string;
+  readonly format: ImageFormat | undefined;
+  /** The seed used (from the `seed` header or the JSON body). */
+  readonly seed: number | undefined;
+  /** `SUCCESS` or `CONTENT_FILTERED` as Stability said it. */
+  readonly finishReason: string;
+  readonly requestId: string | undefined;
+  /** For `filtered`: a sentence for the person. */
+  readonly message?: string;
+}
+
+export interface PollOptions {
+  /** Wait before the first poll (default 10 s, the API's guidance). */
+  readonly firstDelayMs?: number;
+  /** Wait between polls at first (default 10 s), multiplied by `factor` up to `maxIntervalMs`. */
+  readonly intervalMs?: number;
+  readonly factor?: number;
+  readonly maxIntervalMs?: number;
+  /** Give up after this long in all (default 10 minutes). */
+  readonly deadlineMs?: number;
+  /** Transient failures (5xx, network) tolerated in a row while polling (default 3). */
+  readonly maxTransientErrors?: number;
+}
+
+export interface WaitOptions extends CallOptions, PollOptions {
+  /** Called after each poll that found the job still running. */
+  readonly onPoll?: (attempt: number) => void;
+}
+
+export interface StabilityClientOptions {
+  /** Base URL; default settings.apiBaseUrl ?? STABILITY_API_BASE ?? https://api.stability.ai. */
+  readonly baseUrl?: string | null;
+  /** The API key, or a function that gives it (read from the vault at call time). */
+  readonly apiKey: string | (() => string | Promise<string>);
+  /** `stability-client-id` (default `atelier`). */
+  readonly clientId?: string;
+  /** `stability-client-version` (default the app version). */
+  readonly clientVersion?: string;
+  /** `stability-client-user-id` (optional). */
+  readonly clientUserId?: string;
+  /** Time to open a connection (default 15 s). */
+  readonly connectTimeoutMs?: number;
+  /** Time for a whole request, upload to last byte (default 5 minutes). */
+  readonly requestTimeoutMs?: number;
+  readonly poll?: PollOptions;
+  /** Use another undici dispatcher (tests, proxies). The client then does not close it. */
+  readonly dispatcher?: Dispatcher;
+  /**
+   * Check parameters against the table before sending (default true: a wrong value never costs a
+   * request). Off only to see what the server itself says (tests, diagnostics).
+   */
+  readonly checkBeforeSending?: boolean;
+  /** Called with one line per request (method, path, status, ms). Never holds the key. */
+  readonly log?: (line: string) => void;
+}
+
+const DEFAULT_POLL: Required<PollOptions> = {
+  firstDelayMs: POLL_MIN_INTERVAL_MS,
+  intervalMs: POLL_MIN_INTERVAL_MS,
+  factor: 1.5,
+  maxIntervalMs: 30_000,
+  deadlineMs: 10 * 60_000,
+  maxTransientErrors: 3,
+};
+
+/** settings.apiBaseUrl, else STABILITY_API_BASE, else the official address; no trailing slash. */
+export function resolveBaseUrl(
+  fromSettings?: string | null,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  const chosen = fromSettings || env.STABILITY_API_BASE || API_DEFAULT_BASE_URL;
+  return chosen.replace(/\/+$/, '');
+}
+
+function isInput(value: RequestValue): value is ImageInput {
+  return typeof value === 'object' && value !== null && ('path' in value || 'bytes' in value);
+}
+
+const FORMAT_BY_TYPE: Readonly<Record<string, ImageFormat>> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpeg',
+  'image/webp': 'webp',
+};
+
+function headerString(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function clip(value: string): string {
+  return value.slice(0, CLIENT_HEADER_MAX_LENGTH);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Images: facts for the check, parts for the body
+
+interface PreparedImage {
+  info: ImageInfo;
+  part: Blob;
+  filename: string;
+}
+
+async function prepareImage(field: string, input: ImageInput): Promise<PreparedImage> {
+  try {
+    if ('path' in input) {
+      const [st, meta] = await Promise.all([stat(input.path), sharp(input.path).metadata()]);
+      const format: string = meta.format;
+      const type =
+        input.type ?? IMAGE_CONTENT_TYPES[format as ImageFormat] ?? 'application/octet-stream';
+      return {
+        info: { kind: 'image', width: meta.width, height: meta.height, bytes: st.size, format },
+        part: await openAsBlob(input.path, { type }),
+        filename: input.filename ?? basename(input.path),
+      };
+    }
+    const meta = await sharp(input.bytes).metadata();
+    const format: string = meta.format;
+    const type =
+      input.type ?? IMAGE_CONTENT_TYPES[format as ImageFormat] ?? 'application/octet-stream';
+    return {
+      info: {
+        kind: 'image',
+        width: meta.width,
+        height: meta.height,
+        bytes: input.bytes.byteLength,
+        format,
+      },
+      part: new Blob([input.bytes], { type }),
+      filename: input.filename ?? `${field}.${format === 'jpeg' ? 'jpg' : format}`,
+    };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw unreadableImage(
+      field,
+      code === 'ENOENT' ? 'the file does not exist' : code ? `error ${code}` : 'not an image',
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client
+
+export interface StabilityClient {
+  readonly baseUrl: string;
+  /** Runs a synchronous image endpoint (generate, fast/conservative upscale, edit, control). */
+  send(id: EndpointId, params: RequestParams, options?: CallOptions): Promise<ImageResult>;
+  /** Starts an async job (creative upscale, relight); answers its generation id. */
+  start(
+    id: EndpointId,
+    params: RequestParams,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ id: string }>;
+  /** One poll of a job: still running, or the result. */
+  result(
+    generationId: string,
+    options?: CallOptions & { endpoint?: 'results' | 'upscale.creative.result' },
+  ): Promise<{ status: 'in-progress' } | { status: 'done'; result: ImageResult }>;
+  /** Polls a job until done, with backoff and an overall deadline. */
+  waitFor(generationId: string, options?: WaitOptions): Promise<ImageResult>;
+  /** send() for sync endpoints, start() + waitFor() for async ones. */
+  run(id: EndpointId, params: RequestParams, options?: WaitOptions): Promise<ImageResult>;
+  /** Credits left on the account. */
+  balance(options?: { signal?: AbortSignal }): Promise<{ credits: number }>;
+  /** Checks parameters against the table without sending (reads image headers). */
+  check(id: EndpointId, params: RequestParams): Promise<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export function createStabilityClient(options: StabilityClientOptions): StabilityClient {
+  const baseUrl = resolveBaseUrl(options.baseUrl);
+  const host = new URL(baseUrl).host;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 5 * 60_000;
+  const ownAgent = options.dispatcher
+    ? undefined
+    : new Agent({
+        connect: { timeout: connectTimeoutMs },
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 120_000,
+        headersTimeout: requestTimeoutMs,
+        bodyTimeout: requestTimeoutMs,
+      });
+  const dispatcher: Dispatcher = options.dispatcher ?? (ownAgent as Agent);
+  const pollDefaults = { ...DEFAULT_POLL, ...options.poll };
+  const log = options.log;
+  let lastKey = '';
+
+  async function apiKey(): Promise<string> {
+    const key = typeof options.apiKey === 'function' ? await options.apiKey() : options.apiKey;
+    lastKey = key;
+    return key;
+  }
+
+  const secrets = (): string[] => (lastKey ? [lastKey] : []);
+
+  async function baseHeaders(accept: string | undefined): Promise<Record<string, string>> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${await apiKey()}`,
+      'stability-client-id': clip(options.clientId ?? 'atelier'),
+      'stability-client-version': clip(options.clientVersion ?? APP_VERSION),
+      'user-agent': `Atelier/${APP_VERSION}`,
+    };
+    if (options.clientUserId) headers['stability-client-user-id'] = clip(options.clientUserId);
+    if (accept) headers.accept = accept;
+    return headers;
+  }
+
+  /** One HTTP exchange, with the overall timeout and the caller's signal; errors typed. */
+  async function exchange(
+    method: 'GET' | 'POST',
+    path: string,
+    headers: Record<string, string>,
+    body: FormData | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<RawResponse> {
+    const timeout = AbortSignal.timeout(requestTimeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const charged = method === 'POST';
+    const started = performance.now();
+    let gotHeaders = false;
+    const classify = (error: unknown): StabilityError => {
+      if (error instanceof StabilityError) return error;
+      if (signal?.aborted) return cancelledError(charged && gotHeaders);
+      if (timeout.aborted) return timeoutError(requestTimeoutMs, charged);
+      const code = (error as { code?: string }).code ?? '';
+      if (/TIMEOUT/i.test(code)) return timeoutError(requestTimeoutMs, charged);
+      return networkError(host, gotHeaders, charged);
+    };
+    if (combined.aborted) throw classify(combined.reason);
+    try {
+      const response = await request(`${baseUrl}${path}`, {
+        method,
+        headers,
+        body,
+        dispatcher,
+        signal: combined,
+      });
+      gotHeaders = true;
+      const bytes = Buffer.from(await response.body.arrayBuffer());
+      log?.(
+        `${method} ${path} ${response.statusCode} ${Math.round(performance.now() - started)}ms`,
+      );
+      return { status: response.statusCode, headers: response.headers, body: bytes };
+    } catch (error) {
+      const typed = classify(error);
+      log?.(`${method} ${path} failed: ${typed.kind}`);
+      throw typed;
+    }
+  }
+
+  function apiError(response: RawResponse): StabilityError {
+    let apiName: string | undefined;
+    let requestId = headerString(response.headers['x-request-id']);
+    const messages: string[] = [];
+    try {
+      const parsed = JSON.parse(response.body.toString('utf8')) as {
+        id?: unknown;
+        name?: unknown;
+        errors?: unknown;
+        message?: unknown;
+      };
+      if (typeof parsed.name === 'string') apiName = parsed.name;
+      if (typeof parsed.id === 'string') requestId ??= parsed.id;
+      if (Array.isArray(parsed.errors)) {
+        for (const e of parsed.errors) if (typeof e === 'string') messages.push(e);
+      }
+      if (typeof parsed.message === 'string') messages.push(parsed.message);
+    } catch {
+      // not JSON: keep the status alone
+    }
+    const retryAfter = Number(headerString(response.headers['retry-after']));
+    return fromStatus(
+      {
+        status: response.status,
+        ...(apiName ? { apiName } : {}),
+        ...(requestId ? { requestId } : {}),
+        messages: messages.map((m) => redact(m, secrets())),
+        ...(Number.isFinite(retryAfter) && retryAfter > 0
+          ? { retryAfterMs: retryAfter * 1000 }
+          : {}),
+      },
+      RATE_LIMIT.lockoutMs,
+    );
+  }
+
+  function contentType(response: RawResponse): string {
+    return headerString(response.headers['content-type']) ?? '';
+  }
+
+  function filteredMessage(): string {
+    return "Stability's content filter blurred this picture. Change the prompt or the image, then try again.";
+  }
+
+  function imageFrom(response: RawResponse): ImageResult {
+    const type = contentType(response);
+    const requestId = headerString(response.headers['x-request-id']);
+    if (type.startsWith('application/json')) {
+      let parsed: { image?: unknown; finish_reason?: unknown; seed?: unknown };
+      try {
+        parsed = JSON.parse(response.body.toString('utf8')) as typeof parsed;
+      } catch {
+        throw invalidResponse('the JSON could not be parsed', true);
+      }
+      if (typeof parsed.image !== 'string' || typeof parsed.finish_reason !== 'string') {
+        throw invalidResponse('no image in the JSON', true);
+      }
+      const sub = /type=(image\/[a-z]+)/.exec(type)?.[1] ?? 'image/png';
+      const finishReason = parsed.finish_reason;
+      return {
+        outcome: finishReason === 'CONTENT_FILTERED' ? 'filtered' : 'image',
+        bytes: Buffer.from(parsed.image, 'base64'),
+        contentType: sub,
+        format: FORMAT_BY_TYPE[sub],
+        seed: typeof parsed.seed === 'number' ? parsed.seed : undefined,
+        finishReason,
+        requestId,
+        ...(finishReason === 'CONTENT_FILTERED' ? { message: filteredMessage() } : {}),
+      };
+    }
+    if (!type.startsWith('image/')) {
+      throw invalidResponse(`unexpected content type ${type || '(none)'}`, true);
+    }
+    const finishReason = headerString(response.headers['finish-reason']) ?? 'SUCCESS';
+    const seedHeader = Number(headerString(response.headers.seed));
+    const bare = type.split(';')[0]?.trim() ?? type;
+    return {
+      outcome: finishReason === 'CONTENT_FILTERED' ? 'filtered' : 'image',
+      bytes: response.body,
+      contentType: bare,
+      format: FORMAT_BY_TYPE[bare],
+      seed: Number.isFinite(seedHeader) ? seedHeader : undefined,
+      finishReason,
+      requestId,
+      ...(finishReason === 'CONTENT_FILTERED' ? { message: filteredMessage() } : {}),
+    };
+  }
+
+  async function buildBody(spec: EndpointSpec, params: RequestParams): Promise<FormData> {
+    const values: Record<string, ParamValue> = {};
+    const images = new Map<string, PreparedImage>();
+    await Promise.all(
+      Object.entries(params).map(async ([name, value]) => {
+        if (value === undefined || value === '') return;
+        if (isInput(value)) {
+          const prepared = await prepareImage(name, value);
+          images.set(name, prepared);
+          values[name] = prepared.info;
+        } else {
+          values[name] = value;
+        }
+      }),
+    );
+    const fields = validateParams(spec, values);
+    if (Object.keys(fields).length > 0 && (options.checkBeforeSending ?? true)) {
+      throw invalidParameters(fields, spec.label);
+    }
+    const form = new FormData();
+    // Table order: stable on the wire and easy to read in a capture.
+    const names = [
+      ...spec.params.map((p) => p.name),
+      ...Object.keys(values).filter((name) => !findParam(spec, name)),
+    ];
+    for (const name of names) {
+      const value = values[name];
+      if (value === undefined) continue;
+      const image = images.get(name);
+      if (image) form.append(name, image.part, image.filename);
+      else if (typeof value === 'string') form.append(name, value);
+      else if (typeof value === 'number' || typeof value === 'boolean') {
+        form.append(name, String(value));
+      }
+    }
+    return form;
+  }
+
+  function specOf(id: EndpointId): EndpointSpec {
+    const spec: EndpointSpec | undefined = ENDPOINTS[id];
+    if (!spec) throw new Error(`Unknown endpoint ${id}`);
+    return spec;
+  }
+
+  async function send(
+    id: EndpointId,
+    params: RequestParams,
+    callOptions: CallOptions = {},
+  ): Promise<ImageResult> {
+    const spec = specOf(id);
+    if (spec.method !== 'POST' || spec.async) {
+      throw new Error(`${id} is not a synchronous image endpoint; use start() or run()`);
+    }
+    const accept = callOptions.accept ?? defaultAccept(spec);
+    if (accept && !spec.accept.includes(accept)) {
+      throw new Error(`${id} does not accept ${accept}`);
+    }
+    const body = await buildBody(spec, params);
+    const response = await exchange(
+      'POST',
+      spec.path,
+      await baseHeaders(accept),
+      body,
+      callOptions.signal,
+    );
+    if (response.status !== 200) throw apiError(response);
+    return imageFrom(response);
+  }
+
+  async function start(
+    id: EndpointId,
+    params: RequestParams,
+    callOptions: { signal?: AbortSignal } = {},
+  ): Promise<{ id: string }> {
+    const spec = specOf(id);
+    if (!spec.async) throw new Error(`${id} is not an async endpoint; use send()`);
+    const body = await buildBody(spec, params);
+    const response = await exchange(
+      'POST',
+      spec.path,
+      await baseHeaders('application/json'),
+      body,
+      callOptions.signal,
+    );
+    // The API answers 200 {id}; some async starts answer 202: accept both.
+    if (response.status !== 200 && response.status !== 202) throw apiError(response);
+    let parsed: { id?: unknown };
+    try {
+      parsed = JSON.parse(response.body.toString('utf8')) as { id?: unknown };
+    } catch {
+      throw invalidResponse('the job id could not be read', true);
+    }
+    if (typeof parsed.id !== 'string' || parsed.id.length === 0) {
+      throw invalidResponse('no job id', true);
+    }
+    return { id: parsed.id };
+  }
+
+  async function result(
+    generationId: string,
+    callOptions: CallOptions & { endpoint?: 'results' | 'upscale.creative.result' } = {},
+  ): Promise<{ status: 'in-progress' } | { status: 'done'; result: ImageResult }> {
+    const spec = specOf(callOptions.endpoint ?? 'results');
+    const accept = callOptions.accept ?? defaultAccept(spec);
+    if (!/^[A-Za-z0-9_-]+$/.test(generationId) || generationId.length > GENERATION_ID_LENGTH * 2) {
+      throw invalidParameters({ id: 'Not a job id.' }, spec.label);
+    }
+    const path = spec.path.replace('{id}', encodeURIComponent(generationId));
+    const response = await exchange(
+      'GET',
+      path,
+      await baseHeaders(accept),
+      undefined,
+      callOptions.signal,
+    );
+    if (response.status === 202) return { status: 'in-progress' };
+    if (response.status !== 200) throw apiError(response);
+    return { status: 'done', result: imageFrom(response) };
+  }
+
+  async function waitFor(generationId: string, wait: WaitOptions = {}): Promise<ImageResult> {
+    const poll = { ...pollDefaults, ...wait };
+    const deadline = AbortSignal.timeout(poll.deadlineMs);
+    const signal = wait.signal ? AbortSignal.any([wait.signal, deadline]) : deadline;
+    const sleep = async (ms: number): Promise<void> => {
+      try {
+        await delay(ms, undefined, { signal });
+      } catch {
+        if (wait.signal?.aborted) throw cancelledError(true);
+        throw timeoutError(poll.deadlineMs, true);
+      }
+    };
+    let interval = poll.intervalMs;
+    let transient = 0;
+    let attempt = 0;
+    await sleep(poll.firstDelayMs);
+    for (;;) {
+      attempt += 1;
+      try {
+        const answer = await result(generationId, {
+          ...(wait.accept ? { accept: wait.accept } : {}),
+          signal,
+        });
+        if (answer.status === 'done') return answer.result;
+        transient = 0;
+        wait.onPoll?.(attempt);
+      } catch (error) {
+        if (error instanceof StabilityError) {
+          if (error.kind === 'cancelled' || (error.kind === 'timeout' && deadline.aborted)) {
+            throw wait.signal?.aborted ? cancelledError(true) : timeoutError(poll.deadlineMs, true);
+          }
+          const retryable = error.kind === 'server_error' || error.kind === 'network';
+          if (!retryable || ++transient > poll.maxTransientErrors) throw error;
+        } else {
+          throw error;
+        }
+      }
+      await sleep(interval);
+      interval = Math.min(poll.maxIntervalMs, Math.round(interval * poll.factor));
+    }
+  }
+
+  async function run(
+    id: EndpointId,
+    params: RequestParams,
+    wait: WaitOptions = {},
+  ): Promise<ImageResult> {
+    const spec = specOf(id);
+    if (!spec.async) return send(id, params, wait);
+    const job = await start(id, params, wait.signal ? { signal: wait.signal } : {});
+    return waitFor(job.id, wait);
+  }
+
+  async function balance(callOptions: { signal?: AbortSignal } = {}): Promise<{ credits: number }> {
+    const spec = specOf('account.balance');
+    const response = await exchange(
+      'GET',
+      spec.path,
+      await baseHeaders('application/json'),
+      undefined,
+      callOptions.signal,
+    );
+    if (response.status !== 200) throw apiError(response);
+    try {
+      const parsed = JSON.parse(response.body.toString('utf8')) as { credits?: unknown };
+      if (typeof parsed.credits === 'number') return { credits: parsed.credits };
+    } catch {
+      // fall through
+    }
+    throw invalidResponse('no credits in the balance', false);
+  }
+
+  async function check(id: EndpointId, params: RequestParams): Promise<Record<string, string>> {
+    try {
+      await buildBody(specOf(id), params);
+      return {};
+    } catch (error) {
+      if (error instanceof StabilityError) return error.fields;
+      throw error;
+    }
+  }
+
+  return {
+    baseUrl,
+    send,
+    start,
+    result,
+    waitFor,
+    run,
+    balance,
+    check,
+    async close() {
+      await ownAgent?.close();
+    },
+  };
+}
+
+/** Whether a parameter name is a file part of this endpoint (for callers building params). */
+export function isImageParam(id: EndpointId, name: string): boolean {
+  return findParam(ENDPOINTS[id], name)?.kind === 'image';
+}
