@@ -8,92 +8,27 @@
  * No Node, no DOM: this file is imported by the renderer, the core and both shells.
  */
 import { z } from 'zod';
+import { appCalls } from './calls/app';
+import { settingsCalls, settingsEvents } from './calls/settings';
 
 // ---------------------------------------------------------------------------------------------
-// Building blocks
+// Groups of calls: each lives in shared/calls/<group>.ts with its schemas; this file joins them.
 
-export const ShellKind = z.enum(['electron', 'browser']);
-export type ShellKind = z.infer<typeof ShellKind>;
-
-export const ThemeChoice = z.enum(['system', 'light', 'dark']);
-export type ThemeChoice = z.infer<typeof ThemeChoice>;
-
-export const AppInfo = z.object({
-  name: z.string(),
-  version: z.string(),
-  shell: ShellKind,
-  /** process.platform of the core: 'darwin' | 'win32' | 'linux' | ... */
-  platform: z.string(),
-  /** Where settings live (the per-user app data folder, or ATELIER_DATA_DIR). */
-  dataDir: z.string(),
-});
-export type AppInfo = z.infer<typeof AppInfo>;
-
-/** An http(s) URL with no credentials, query or fragment: a base URL for the API. */
-export const BaseUrl = z
-  .string()
-  .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (
-        (url.protocol === 'https:' || url.protocol === 'http:') &&
-        url.username === '' &&
-        url.password === '' &&
-        url.search === '' &&
-        url.hash === ''
-      );
-    } catch {
-      return false;
-    }
-  }, 'must be an http or https address such as https://api.stability.ai');
-
-export const Settings = z.object({
-  /** Light, dark, or follow the operating system. */
-  theme: ThemeChoice,
-  /** Another base URL for the Stability API (advanced); null means the default or STABILITY_API_BASE. */
-  apiBaseUrl: BaseUrl.nullable(),
-  /** The library folder; null means the default (the OS Pictures folder / Atelier). */
-  libraryDir: z.string().min(1).max(4096).nullable(),
-  /** When on, every request goes to the local Sandbox: no key, no cost, generated patterns. */
-  sandboxMode: z.boolean(),
-  /** How many jobs run at once. */
-  concurrency: z.number().int().min(1).max(8),
-});
-export type Settings = z.infer<typeof Settings>;
-
-export const DEFAULT_SETTINGS: Settings = {
-  theme: 'system',
-  apiBaseUrl: null,
-  libraryDir: null,
-  sandboxMode: false,
-  concurrency: 4,
-};
-
-/** A change to some settings; unknown keys are refused. */
-export const SettingsPatch = Settings.partial().strict();
-export type SettingsPatch = z.infer<typeof SettingsPatch>;
-
-const Empty = z.object({}).strict();
+export * from './calls/app';
+export * from './calls/settings';
+export { Empty } from './calls/common';
 
 // ---------------------------------------------------------------------------------------------
 // Calls
 
 /**
- * Every call: its request and response schema. Add a call here, implement it in the core's host
- * (`electron/core/host`), and both shells carry it with no further wiring.
+ * Every call: its request and response schema. Add a call to its group in shared/calls/, spread the
+ * group here, implement it in the core's host (`electron/core/host`), and both shells carry it with
+ * no further wiring.
  */
 export const calls = {
-  /** Name, version, which shell, platform. */
-  'app.info': { request: Empty, response: AppInfo },
-  /** A round trip through the transport; the core answers with the same message. */
-  'app.ping': {
-    request: z.object({ message: z.string().max(1000) }).strict(),
-    response: z.object({ message: z.string(), receivedAt: z.number() }),
-  },
-  'settings.get': { request: Empty, response: Settings },
-  /** Change some settings; answers with all settings after the change. */
-  'settings.set': { request: SettingsPatch, response: Settings },
+  ...appCalls,
+  ...settingsCalls,
 } as const;
 
 export type CallName = keyof typeof calls;
@@ -108,8 +43,7 @@ export function isCallName(value: unknown): value is CallName {
 // Events (core -> renderer)
 
 export const events = {
-  /** Settings changed (by this window, another window, or the core). */
-  'settings.changed': Settings,
+  ...settingsEvents,
 } as const;
 
 export type EventName = keyof typeof events;
