@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, stopShell, test } from './fixtures';
 
 const PLACES = ['Create', 'Library', 'Compare', 'Settings'] as const;
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
@@ -158,6 +158,25 @@ test('an invalid API address is refused with a plain sentence; a good one saves'
   await app.getByRole('button', { name: 'Reset' }).click();
   await expect(app.getByRole('textbox', { name: 'API address' })).toHaveValue('');
   await expect(app.getByRole('button', { name: 'Reset' })).toBeDisabled();
+});
+
+test('when the core goes away the window says so in a sentence, and calls fail plainly', async ({
+  app,
+  shell,
+}) => {
+  await openPlace(app, 'Settings');
+  await expect(app.getByRole('region', { name: 'About' })).toContainText('Atelier');
+  await stopShell(shell);
+  const banner = app.getByRole('alert').filter({ hasText: 'lost its connection' });
+  await expect(banner).toHaveText(/^Atelier lost its connection to the app's core\. .*Try again$/);
+  await expect(banner.getByRole('button', { name: 'Try again' })).toBeVisible();
+  // A change now cannot reach the core: it says so next to the control, and the choice goes back.
+  await app.getByRole('radio', { name: 'Dark' }).click();
+  await expect(app.getByRole('alert').filter({ hasText: 'lost its connection' })).toHaveCount(2);
+  await expect(app.getByRole('radio', { name: 'System' })).toBeChecked();
+  mkdirSync('test-results/screenshots', { recursive: true });
+  await app.setViewportSize({ width: 900, height: 600 });
+  await app.screenshot({ path: 'test-results/screenshots/offline-light-900x600.png' });
 });
 
 test('light and dark follow the system unless Settings says otherwise', async ({ app }) => {

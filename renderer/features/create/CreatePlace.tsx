@@ -9,7 +9,7 @@ export function CreatePlace() {
         <EmptyState
           icon="create"
           title="Type a prompt or drop a picture here to make images"
-          note="Making images needs a Stability AI key or the Sandbox (free generated patterns). This version cannot set up either yet; they arrive with the next update."
+          note="Making images needs a Stability AI key or the Sandbox (free generated patterns). This version cannot set up either yet; they arrive in a coming update."
         >
           <p>
             Describe what you want to see, or bring a picture to transform or upscale. Results
