@@ -90,7 +90,7 @@ describe('crash safety', () => {
     let temps = 0;
     let recovered = 0;
     for (let i = 0; i < KILLS; i++) {
-      const done = await runAndKill(libraryDir, Math.floor(Math.random() * 120));
+      const done = await runAndKill(libraryDir, Math.floor(Math.random() * 100));
       for (const [p, h] of done) finished.set(p, h);
       const { report, entries } = await scanAndRepair(libraryDir);
       temps += report.removedTemp.length;

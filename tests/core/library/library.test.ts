@@ -123,6 +123,8 @@ describe('the index', () => {
       '',
       '[]',
       '{"kind":"atelier-library-index","version":99}',
+      '{"kind":"atelier-library-index","version":2,"format":1,"dirs":{"":{"m":1,"s":[],"e":[[1,2,"x.png"]]}}}',
+      '{"kind":"atelier-library-index","version":2,"format":1,"dirs":{"2026-11-01":{"m":1,"s":[],"e":[]}}}',
     ]) {
       await writeFile(cacheFile, junk);
       const library = await openLib();
