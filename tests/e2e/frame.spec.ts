@@ -10,6 +10,10 @@ import { expect, stopShell, test } from './fixtures';
 const PLACES = ['Create', 'Library', 'Compare', 'Settings'] as const;
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 
+/** A line of an ARIA snapshot for a control without a name, e.g. `- button` or `- textbox:`. */
+const UNNAMED_CONTROL =
+  /^\s*- (button|link|radio|checkbox|textbox|combobox|slider|spinbutton|switch|tab)(\s*\[.*\])?:?\s*$/m;
+
 function places(page: Page) {
   return page.getByRole('navigation', { name: 'Places' });
 }
@@ -35,6 +39,13 @@ async function backgroundLuminance(page: Page): Promise<number> {
 }
 
 test('the frame renders with the four places and no connection problem', async ({ app }) => {
+  // Reload with listeners attached: no script error, no CSP violation, nothing logged as an error.
+  const problems: string[] = [];
+  app.on('pageerror', (error) => problems.push(error.message));
+  app.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  await app.reload();
   await expect(places(app)).toBeVisible();
   await expect(places(app).getByRole('button')).toHaveText([
     /Create/,
@@ -51,6 +62,9 @@ test('the frame renders with the four places and no connection problem', async (
   // Settings arrived over the socket: the theme is applied, and no banner says the core is gone.
   await expect(app.locator('html')).toHaveAttribute('data-theme', 'system');
   await expect(app.getByRole('alert')).toHaveCount(0);
+  for (const name of PLACES) await openPlace(app, name);
+  await expect(app.getByRole('region', { name: 'About' })).toContainText('Data folder');
+  expect(problems).toEqual([]);
 });
 
 test('each place is reachable by its accessible name', async ({ app }) => {
@@ -222,6 +236,9 @@ for (const [width, height] of [
           };
         })()`);
         expect(overflow).toEqual({ page: 0, place: 0 });
+        // Every control has an accessible name (an unnamed one shows as a bare role here).
+        const tree = await app.locator('body').ariaSnapshot();
+        expect(tree).not.toMatch(UNNAMED_CONTROL);
         await app.screenshot({
           path: `test-results/screenshots/${name.toLowerCase()}-${scheme}-${width}x${height}.png`,
         });
