@@ -1,0 +1,23 @@
+/** The job queue: concurrency, rate limit, retries, persistence, offline. See queue.ts. */
+export * from './types';
+export { systemClock, type Clock } from './clock';
+export { API_RATE_LIMIT, createRateLimiter, type RateLimit, type RateLimiter } from './limiter';
+export {
+  defaultClassify,
+  defaultDescribe,
+  isRateLimited,
+  JobFailure,
+  retryAfterOf,
+} from './classify';
+export { loadQueue, saveQueue, QUEUE_FILE, QUEUE_FORMAT, type LoadResult } from './store';
+export {
+  createJobQueue,
+  DEFAULT_CONCURRENCY,
+  MAX_CONCURRENCY,
+  OFFLINE_MESSAGE,
+  type JobQueue,
+  type JobQueueOptions,
+  type QueueEvent,
+  type QueueStatus,
+  type RetryPolicy,
+} from './queue';

@@ -1,0 +1,110 @@
+/**
+ * The queue on disk: one JSON file, `queue.json`, in the queue's data folder. Written atomically
+ * (temporary file, fsync, rename, fsync of the folder), so a crash leaves the old list or the new
+ * one, never half. A file that cannot be read is moved aside and the queue starts empty.
+ */
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { z } from 'zod';
+import { JOB_STATES, type Job, type JsonValue } from './types';
+
+export const QUEUE_FILE = 'queue.json';
+export const QUEUE_FORMAT = 1;
+
+const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValue),
+    z.record(z.string(), jsonValue),
+  ]),
+);
+
+const jobSchema = z.object({
+  id: z.string().min(1),
+  kind: z.string().min(1),
+  endpoint: z.string().min(1),
+  params: z.record(z.string(), jsonValue),
+  inputs: z.array(
+    z.object({ param: z.string(), path: z.string(), name: z.string().optional() }).strict(),
+  ),
+  batch: z.string().optional(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  state: z.enum(JOB_STATES),
+  attempts: z.number().int().nonnegative(),
+  autoRetries: z.number().int().nonnegative(),
+  notBefore: z.number().optional(),
+  result: jsonValue.optional(),
+  error: z.object({ code: z.string(), message: z.string() }).strict().optional(),
+  mayHaveBeenCharged: z.boolean(),
+});
+
+const fileSchema = z.object({
+  format: z.literal(QUEUE_FORMAT),
+  jobs: z.array(jobSchema),
+});
+
+export interface LoadResult {
+  jobs: Job[];
+  /** A plain sentence when the file could not be read and was moved aside. */
+  problem?: string;
+  /** Where the unreadable file went. */
+  movedTo?: string;
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Windows cannot open a folder for fsync; the rename is atomic there all the same.
+  }
+}
+
+function stamp(now: number): string {
+  return new Date(now).toISOString().replace(/[:.]/g, '-');
+}
+
+export async function loadQueue(dataDir: string, now: number = Date.now()): Promise<LoadResult> {
+  await mkdir(dataDir, { recursive: true });
+  const file = path.join(dataDir, QUEUE_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { jobs: [] };
+    throw error;
+  }
+  let detail: string;
+  try {
+    const parsed = fileSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return { jobs: parsed.data.jobs };
+    detail = 'its contents are not a job list this version understands';
+  } catch {
+    detail = 'it is damaged';
+  }
+  const movedTo = path.join(dataDir, `${QUEUE_FILE}.unreadable-${stamp(now)}`);
+  await rename(file, movedTo);
+  await fsyncDir(dataDir);
+  return {
+    jobs: [],
+    movedTo,
+    problem:
+      `The list of jobs could not be read (${detail}), so the queue starts empty. ` +
+      `Nothing was sent again. The old file was kept as ${path.basename(movedTo)}.`,
+  };
+}
+
+export async function saveQueue(dataDir: string, jobs: readonly Job[]): Promise<void> {
+  const text = `${JSON.stringify({ format: QUEUE_FORMAT, jobs }, null, 1)}\n`;
+  await writeFileAtomic(path.join(dataDir, QUEUE_FILE), text, { fsync: true });
+  await fsyncDir(dataDir);
+}
