@@ -10,6 +10,7 @@
  *
  * The files are the truth; everything in .atelier/ can be deleted at any time.
  */
+import { homedir } from 'node:os';
 import { z } from 'zod';
 
 export const FORMAT_VERSION = 1;
@@ -282,8 +283,9 @@ export function isHiddenName(name: string): boolean {
 
 const SECRET_PARAM = /(^|_)(key|api[-_]?key|authorization|token|secret|password)($|_)/i;
 const SECRET_VALUE = /\bsk-[A-Za-z0-9_-]{16,}/;
-const ABSOLUTE_PATH =
-  /^(\/(home|Users|root|var|tmp|private|mnt|media|opt|etc)\b|~[\\/]|[A-Za-z]:[\\/]|\\\\)/;
+// `/a/b...`, `~/...`, `C:\...`, `\\server\...`, `file:...`: a path on someone's disk.
+const ABSOLUTE_PATH = /^(\/[^\s/]+\/|~[\\/]|[A-Za-z]:[\\/]|\\\\|file:)/i;
+const HOME = homedir();
 
 /**
  * Copies request parameters for a sidecar: drops anything named like a credential, and any value
@@ -303,7 +305,8 @@ export function sanitizeParams(params: Record<string, unknown>): Record<string, 
 function sanitizeValue(value: unknown): JsonValue | undefined {
   if (value === null) return null;
   if (typeof value === 'string') {
-    if (SECRET_VALUE.test(value) || ABSOLUTE_PATH.test(value)) return undefined;
+    if (SECRET_VALUE.test(value) || ABSOLUTE_PATH.test(value.trim())) return undefined;
+    if (HOME.length > 1 && value.includes(HOME)) return undefined;
     return value;
   }
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;

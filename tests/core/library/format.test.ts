@@ -47,10 +47,20 @@ describe('sanitizeParams', () => {
         win: 'C:\\Users\\alice\\fox.png',
         image: new Uint8Array([1, 2]),
         nested: { ok: 1, path: '/Users/bob/x' },
+        work: '/work/project/in.png',
+        url: 'file:///srv/x.png',
+        unc: '\\\\server\\share\\x.png',
+        homeInside: `see ${homedir()}/x.png`,
+        slashCommand: '/imagine a cat / a dog',
         seed: 3,
         strength: Number.NaN,
       }),
-    ).toEqual({ prompt: 'a fox', nested: { ok: 1 }, seed: 3 });
+    ).toEqual({
+      prompt: 'a fox',
+      nested: { ok: 1 },
+      seed: 3,
+      slashCommand: '/imagine a cat / a dog',
+    });
   });
 });
 
