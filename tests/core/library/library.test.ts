@@ -1,4 +1,4 @@
-import { readdir, readFile, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, utimes, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -246,6 +246,39 @@ describe('thumbnails', () => {
     expect(await library.thumbnail(entry.id)).toBe(file);
     expect((await stat(file)).mtimeMs).toBe(before);
     expect((await library.resolve(`/.atelier/thumbs/${entry.id}-256.webp`)).ok).toBe(true);
+    // The image changed (e.g. edited in another program): the thumbnail is made again.
+    const later = new Date(Date.now() + 60_000);
+    await utimes(path.join(dir, entry.path), later, later);
+    await library.thumbnail(entry.id);
+    expect((await stat(file)).mtimeMs).not.toBe(before);
+  });
+});
+
+describe('changes made by the app itself', () => {
+  it('with the watcher on, a save, a favourite and a delete each give exactly one change', async () => {
+    const library = await openLib({ watch: true, debounceMs: 30, graceMs: 200 });
+    await library.whenWatching();
+    const changes: LibraryChange[] = [];
+    library.onChange((c) => changes.push(c));
+    const entry = await library.save({
+      bytes: await makeImage('png'),
+      format: 'png',
+      recipe: recipe(),
+    });
+    await library.setFavourite(entry.id, true);
+    await new Promise((r) => setTimeout(r, 600));
+    const receipt = await library.delete([entry.id]);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(changes.map((c) => [c.added.length, c.updated.length, c.removed.length])).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
+    await library.undoDelete(receipt.token);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(changes).toHaveLength(4);
+    expect(library.get(entry.id)?.favourite).toBe(true);
+    await expect(library.undoDelete(receipt.token)).rejects.toThrow(/can no longer be undone/);
   });
 });
 
