@@ -63,9 +63,8 @@ export function createThumbnailer(libraryDir: string, concurrency = 2) {
       try {
         try {
           await thumbnailPipeline(imageFile, size).toFile(temp);
-        } catch (error) {
-          // The first thumbnail (or the cache folder was deleted): make the folder, try again.
-          if (await stat(thumbsDir).catch(() => null)) throw error;
+        } catch {
+          // The first thumbnail (or the cache folder was deleted): make the folder, try once more.
           await mkdir(thumbsDir, { recursive: true });
           await thumbnailPipeline(imageFile, size).toFile(temp);
         }

@@ -230,6 +230,15 @@ describe('delete with undo', () => {
 });
 
 describe('thumbnails', () => {
+  it('many first thumbnails at once (no cache folder yet) all succeed', async () => {
+    await seed();
+    await seed();
+    const library = await openLib();
+    const files = await Promise.all(library.list().map((e) => library.thumbnail(e.id, 128)));
+    expect(new Set(files).size).toBe(6);
+    for (const file of files) expect((await sharp(file).metadata()).format).toBe('webp');
+  });
+
   it('made by sharp on demand into .atelier/thumbs, cached, remade when the image is newer', async () => {
     const library = await openLib();
     const entry = await library.save({
