@@ -33,7 +33,12 @@ export function checkSender(
   if (!frame) return false;
   const window = windows.find((w) => !w.isDestroyed() && w.webContents === event.sender);
   if (!window) return false;
-  if (frame !== window.webContents.mainFrame || frame.parent !== null) return false;
+  const main = window.webContents.mainFrame;
+  if (frame.parent !== null || frame.detached) return false;
+  // The same frame as the window's main frame (Electron may hand out a new wrapper object for it).
+  const sameFrame =
+    frame === main || (frame.processId === main.processId && frame.routingId === main.routingId);
+  if (!sameFrame) return false;
   return isAppUrl(frame.url, policy);
 }
 

@@ -12,13 +12,16 @@ export const log: string[] = [];
 export interface FakeFrame {
   url: string;
   parent: FakeFrame | null;
+  processId?: number;
+  routingId?: number;
+  detached?: boolean;
 }
 
 let nextId = 1;
 
 export class FakeWebContents extends EventEmitter {
   readonly id = nextId++;
-  mainFrame: FakeFrame = { url: '', parent: null };
+  mainFrame: FakeFrame = { url: '', parent: null, processId: 7, routingId: this.id };
   windowOpenHandler: ((details: { url: string }) => { action: string }) | undefined;
   destroyed = false;
   readonly setWindowOpenHandler = vi.fn(

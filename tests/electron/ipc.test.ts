@@ -38,6 +38,23 @@ describe('checkSender', () => {
     expect(checkSender(event, asWindows([window]), {})).toBe(true);
   });
 
+  it('recognises the main frame by its ids, not only by object identity', () => {
+    const window = ourWindow();
+    const main = window.webContents.mainFrame;
+    const sameFrame: FakeFrame = { ...main };
+    expect(checkSender(eventFrom(window.webContents, sameFrame), asWindows([window]), {})).toBe(
+      true,
+    );
+    const otherFrame: FakeFrame = { ...main, routingId: (main.routingId ?? 0) + 100 };
+    expect(checkSender(eventFrom(window.webContents, otherFrame), asWindows([window]), {})).toBe(
+      false,
+    );
+    const detached: FakeFrame = { ...main, detached: true };
+    expect(checkSender(eventFrom(window.webContents, detached), asWindows([window]), {})).toBe(
+      false,
+    );
+  });
+
   it('refuses a subframe of our window, even on the app origin', () => {
     const window = ourWindow();
     const sub: FakeFrame = {
