@@ -16,9 +16,20 @@ import { createEventHub } from '../rpc/events';
 import { openSettings, resolveDataDir, type SettingsStore } from '../settings';
 import { DEFAULT_API_BASE, isInvalidEnvApiBase, resolveApiBase } from './api-base';
 import { describeError, redact } from './redact';
+import { createServices, type Services } from './services';
+import type { SandboxOptions } from '../sandbox';
+import type { KeychainStoreOptions, Vault } from '../vault';
 
 export { DEFAULT_API_BASE, resolveApiBase } from './api-base';
 export { redact } from './redact';
+export {
+  createServices,
+  NO_KEY_MESSAGE,
+  NoKeyError,
+  type ApiClient,
+  type Services,
+  type ServicesOptions,
+} from './services';
 
 export const APP_NAME = 'Atelier';
 
@@ -35,6 +46,12 @@ export interface HostOptions {
   platform?: string;
   /** Where warnings and internal errors go, one line each, secrets removed (default: stderr). */
   log?: (line: string) => void;
+  /** Another vault (tests: createMemoryVault()). Default: the OS keychain + STABILITY_API_KEY. */
+  vault?: Vault;
+  /** Keychain service/account for the default vault (tests use their own), or false for none. */
+  keychain?: KeychainStoreOptions | false;
+  /** Options for the in-process Sandbox (tests). */
+  sandboxOptions?: SandboxOptions;
 }
 
 export type HostListener = (event: EventName, payload: unknown) => void;
@@ -46,6 +63,8 @@ export interface Host {
   subscribe(listener: HostListener): () => void;
   info: AppInfo;
   settings: SettingsStore;
+  /** The vault, the Stability client in force and the Sandbox (see ./services). */
+  services: Services;
   /** Waits for pending writes, stops events; later calls answer 'not_available'. Idempotent. */
   close(): Promise<void>;
   /**
@@ -90,6 +109,17 @@ export async function createHost(options: HostOptions): Promise<Host> {
     platform,
     dataDir,
   };
+
+  const services = await createServices({
+    settings,
+    env,
+    dataDir,
+    log,
+    version: options.version,
+    ...(options.vault ? { vault: options.vault } : {}),
+    ...(options.keychain !== undefined ? { keychain: options.keychain } : {}),
+    ...(options.sandboxOptions ? { sandboxOptions: options.sandboxOptions } : {}),
+  });
 
   const hub = createEventHub();
   const stopSettingsEvents = settings.subscribe((next) => hub.emit('settings.changed', next));
@@ -155,11 +185,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     info,
     settings,
+    services,
     close() {
       closing ??= (async () => {
         closed = true;
         await settings.flush();
         stopSettingsEvents();
+        await services.close();
         for (const stop of [...listeners]) stop();
       })();
       return closing;
