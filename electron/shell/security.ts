@@ -134,6 +134,11 @@ export function cspHeadersListener(policy: OriginPolicy) {
     details: OnHeadersReceivedListenerDetails,
     callback: (response: HeadersReceivedResponse) => void,
   ): void => {
+    // Chromium's own pages (the developer tools in development) keep their own policy.
+    if (details.url.startsWith('devtools:')) {
+      callback({});
+      return;
+    }
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(details.responseHeaders ?? {})) {
       // Drop any policy a server sent: ours is the only one.

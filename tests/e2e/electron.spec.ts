@@ -52,11 +52,17 @@ interface PageGlobals {
 const SKIP_REASON =
   'Electron binary not installed (node_modules/electron/dist missing): run npm install with network access to test the desktop shell';
 
+const NO_DISPLAY =
+  process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+const NO_DISPLAY_REASON =
+  'No display for the Electron window (DISPLAY is not set): run the tests under xvfb-run to test the desktop shell';
+const skipReason = binary === null ? SKIP_REASON : NO_DISPLAY ? NO_DISPLAY_REASON : null;
+
 // Say it once, in the runner (not in each worker), where the list reporter would not.
-if (binary === null && process.env.TEST_WORKER_INDEX === undefined) {
-  process.stderr.write(`tests/e2e/electron.spec.ts skipped: ${SKIP_REASON}\n`);
+if (skipReason !== null && process.env.TEST_WORKER_INDEX === undefined) {
+  process.stderr.write(`tests/e2e/electron.spec.ts skipped: ${skipReason}\n`);
 }
-test.skip(binary === null, SKIP_REASON);
+test.skip(skipReason !== null, skipReason ?? '');
 
 interface Running {
   app: ElectronApplication;

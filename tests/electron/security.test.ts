@@ -210,6 +210,7 @@ describe('hardenSession', () => {
     const callback = vi.fn();
     listener(
       {
+        url: 'app://atelier/index.html',
         responseHeaders: {
           'content-security-policy': ["default-src *; script-src 'unsafe-inline'"],
           'Content-Type': ['text/html'],
@@ -223,5 +224,8 @@ describe('hardenSession', () => {
         'Content-Security-Policy': [contentSecurityPolicy()],
       },
     });
+    const devtools = vi.fn();
+    listener({ url: 'devtools://devtools/bundled/x.html', responseHeaders: {} } as never, devtools);
+    expect(devtools).toHaveBeenCalledWith({});
   });
 });
