@@ -119,6 +119,7 @@ function stopChild() {
 // The browser shell (fallback).
 
 async function runBrowser() {
+  onRebuilt = () => undefined;
   await viteServer?.close();
   viteServer = null;
   // Rebuild dist/renderer on every change; wait for the first build to write index.html.
