@@ -8,12 +8,14 @@
  * No Node, no DOM: this file is imported by the renderer, the core and both shells.
  */
 import { z } from 'zod';
+import { accountCalls, accountEvents } from './calls/account';
 import { appCalls } from './calls/app';
 import { settingsCalls, settingsEvents } from './calls/settings';
 
 // ---------------------------------------------------------------------------------------------
 // Groups of calls: each lives in shared/calls/<group>.ts with its schemas; this file joins them.
 
+export * from './calls/account';
 export * from './calls/app';
 export * from './calls/settings';
 export { Empty } from './calls/common';
@@ -29,6 +31,7 @@ export { Empty } from './calls/common';
 export const calls = {
   ...appCalls,
   ...settingsCalls,
+  ...accountCalls,
 } as const;
 
 export type CallName = keyof typeof calls;
@@ -44,6 +47,7 @@ export function isCallName(value: unknown): value is CallName {
 
 export const events = {
   ...settingsEvents,
+  ...accountEvents,
 } as const;
 
 export type EventName = keyof typeof events;

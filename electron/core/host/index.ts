@@ -17,6 +17,7 @@ import { openSettings, resolveDataDir, type SettingsStore } from '../settings';
 import { DEFAULT_API_BASE, isInvalidEnvApiBase, resolveApiBase } from './api-base';
 import { describeError, redact } from './redact';
 import { createServices, type Services } from './services';
+import { createAccount } from './account';
 import type { SandboxOptions } from '../sandbox';
 import type { KeychainStoreOptions, Vault } from '../vault';
 
@@ -123,12 +124,19 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   const hub = createEventHub();
   const stopSettingsEvents = settings.subscribe((next) => hub.emit('settings.changed', next));
+  const account = createAccount({
+    services,
+    emit: (event, payload) => hub.emit(event, payload),
+    log,
+    version: options.version,
+  });
 
   const handlers: Handlers = {
     'app.info': () => Promise.resolve({ ...info }),
     'app.ping': ({ message }) => Promise.resolve({ message, receivedAt: Date.now() }),
     'settings.get': () => Promise.resolve(settings.get()),
     'settings.set': (patch) => settings.set(patch),
+    ...account.handlers,
   };
 
   const inner = createDispatch(handlers, {
@@ -191,6 +199,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
         closed = true;
         await settings.flush();
         stopSettingsEvents();
+        account.close();
         await services.close();
         for (const stop of [...listeners]) stop();
       })();
