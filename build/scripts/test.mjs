@@ -4,7 +4,7 @@
 //   (Playwright in Debian's Chromium, and Electron where its binary exists).
 // Each step prints its own output; the last line is "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -42,6 +42,7 @@ const vitestArgs = [
 ];
 if (has('dbus-run-session') && has('gnome-keyring-daemon')) {
   const xdg = join(tmp, 'xdg');
+  mkdirSync(xdg, { recursive: true, mode: 0o700 });
   const script =
     'echo -n atelier-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"';
   run(
