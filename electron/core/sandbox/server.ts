@@ -6,7 +6,7 @@
  * Keys: any `authorization: Bearer sk-…` of 20 to 200 characters is accepted, except the configured
  * bad keys (by default SANDBOX_BAD_KEY). SANDBOX_API_KEY is the documented key that always works.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -29,7 +29,7 @@ import {
 } from '../../../shared/endpoints';
 import { faultsFromEnv, type Faults } from './faults';
 import { hash32, random } from './images';
-import { render, type Rendered } from './render';
+import { render, type RenderRequest, type Rendered } from './render';
 
 /** The key that always works in the Sandbox (tests and the app's Sandbox mode use it). */
 export const SANDBOX_API_KEY = 'sk-sandbox-atelier-000000000000000000000000000000000000';
@@ -208,6 +208,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const windows = new Map<string, number[]>();
   const lockedUntil = new Map<string, number>();
   const jobs = new Map<string, Job>();
+
+  // The same request makes the same picture: keep the last few (tests and benches repeat a lot).
+  const cache = new Map<string, Promise<Rendered>>();
+  function renderCached(request: RenderRequest): Promise<Rendered> {
+    const hash = createHash('sha256');
+    hash.update(JSON.stringify([request.spec.id, request.text, request.seed, request.format]));
+    hash.update(request.filtered ? 'filtered' : 'clean');
+    for (const [name, file] of Object.entries(request.files)) hash.update(name).update(file.bytes);
+    const key = hash.digest('hex');
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const made = render(request);
+    made.catch(() => cache.delete(key));
+    cache.set(key, made);
+    if (cache.size > 24) cache.delete(cache.keys().next().value as string);
+    return made;
+  }
 
   // --- answers ---------------------------------------------------------------------------------
 
@@ -595,7 +612,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     if (spec.async) {
       const id = hex(GENERATION_ID_LENGTH / 2);
-      const rendered = render(renderRequest);
+      const rendered = renderCached(renderRequest);
       rendered.catch(() => undefined);
       jobs.set(id, { key, createdAt: now(), polls: 0, rendered, filtered, seed });
       charge(spec, cost);
@@ -603,7 +620,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return;
     }
 
-    const rendered = await render(renderRequest);
+    const rendered = await renderCached(renderRequest);
     if (res.destroyed) return;
     charge(spec, cost);
     await sendImage(res, record, accept, rendered, seed, filtered);

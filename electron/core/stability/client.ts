@@ -8,12 +8,12 @@
  *   backoff that respects the API's 10 s guidance, within an overall deadline.
  * - Failures are StabilityError with a kind and a plain sentence; the key never appears in one.
  */
-import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import sharp from 'sharp';
-import { Agent, FormData, request, type Dispatcher } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import {
   API_DEFAULT_BASE_URL,
   CLIENT_HEADER_MAX_LENGTH,
@@ -42,6 +42,7 @@ import {
   timeoutError,
   unreadableImage,
 } from './errors';
+import { multipart, type MultipartBody, type Part } from './multipart';
 
 declare const __ATELIER_VERSION__: string | undefined;
 const APP_VERSION = typeof __ATELIER_VERSION__ === 'string' ? __ATELIER_VERSION__ : '0.0.0-dev';
@@ -166,8 +167,7 @@ function clip(value: string): string {
 
 interface PreparedImage {
   info: ImageInfo;
-  part: Blob;
-  filename: string;
+  part: Part;
 }
 
 async function prepareImage(field: string, input: ImageInput): Promise<PreparedImage> {
@@ -179,8 +179,13 @@ async function prepareImage(field: string, input: ImageInput): Promise<PreparedI
         input.type ?? IMAGE_CONTENT_TYPES[format as ImageFormat] ?? 'application/octet-stream';
       return {
         info: { kind: 'image', width: meta.width, height: meta.height, bytes: st.size, format },
-        part: await openAsBlob(input.path, { type }),
-        filename: input.filename ?? basename(input.path),
+        part: {
+          name: field,
+          filename: input.filename ?? basename(input.path),
+          type,
+          size: st.size,
+          path: input.path,
+        },
       };
     }
     const meta = await sharp(input.bytes).metadata();
@@ -195,8 +200,13 @@ async function prepareImage(field: string, input: ImageInput): Promise<PreparedI
         bytes: input.bytes.byteLength,
         format,
       },
-      part: new Blob([input.bytes], { type }),
-      filename: input.filename ?? `${field}.${format === 'jpeg' ? 'jpg' : format}`,
+      part: {
+        name: field,
+        filename: input.filename ?? `${field}.${format === 'jpeg' ? 'jpg' : format}`,
+        type,
+        size: input.bytes.byteLength,
+        bytes: input.bytes,
+      },
     };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -286,30 +296,45 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
     method: 'GET' | 'POST',
     path: string,
     headers: Record<string, string>,
-    body: FormData | undefined,
+    body: MultipartBody | undefined,
     signal: AbortSignal | undefined,
   ): Promise<RawResponse> {
-    const timeout = AbortSignal.timeout(requestTimeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    // One timer per request, cleared at the end (cheaper than AbortSignal.timeout + any).
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, requestTimeoutMs);
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     const charged = method === 'POST';
-    const started = performance.now();
+    const started = log ? performance.now() : 0;
     let gotHeaders = false;
     const classify = (error: unknown): StabilityError => {
       if (error instanceof StabilityError) return error;
       if (signal?.aborted) return cancelledError(charged && gotHeaders);
-      if (timeout.aborted) return timeoutError(requestTimeoutMs, charged);
+      if (timedOut) return timeoutError(requestTimeoutMs, charged);
       const code = (error as { code?: string }).code ?? '';
       if (/TIMEOUT/i.test(code)) return timeoutError(requestTimeoutMs, charged);
       return networkError(host, gotHeaders, charged);
     };
-    if (combined.aborted) throw classify(combined.reason);
     try {
+      if (signal?.aborted) throw cancelledError(false);
       const response = await request(`${baseUrl}${path}`, {
         method,
-        headers,
-        body,
+        headers: body
+          ? {
+              ...headers,
+              'content-type': body.contentType,
+              'content-length': String(body.length),
+            }
+          : headers,
+        body: body
+          ? (body.buffer ?? Readable.from(body.stream(), { objectMode: false }))
+          : undefined,
         dispatcher,
-        signal: combined,
+        signal: controller.signal,
       });
       gotHeaders = true;
       const bytes = Buffer.from(await response.body.arrayBuffer());
@@ -321,6 +346,9 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
       const typed = classify(error);
       log?.(`${method} ${path} failed: ${typed.kind}`);
       throw typed;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -411,7 +439,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
     };
   }
 
-  async function buildBody(spec: EndpointSpec, params: RequestParams): Promise<FormData> {
+  async function buildBody(spec: EndpointSpec, params: RequestParams): Promise<MultipartBody> {
     const values: Record<string, ParamValue> = {};
     const images = new Map<string, PreparedImage>();
     await Promise.all(
@@ -430,7 +458,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
     if (Object.keys(fields).length > 0 && (options.checkBeforeSending ?? true)) {
       throw invalidParameters(fields, spec.label);
     }
-    const form = new FormData();
+    const parts: Part[] = [];
     // Table order: stable on the wire and easy to read in a capture.
     const names = [
       ...spec.params.map((p) => p.name),
@@ -440,13 +468,13 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
       const value = values[name];
       if (value === undefined) continue;
       const image = images.get(name);
-      if (image) form.append(name, image.part, image.filename);
-      else if (typeof value === 'string') form.append(name, value);
+      if (image) parts.push(image.part);
+      else if (typeof value === 'string') parts.push({ name, value });
       else if (typeof value === 'number' || typeof value === 'boolean') {
-        form.append(name, String(value));
+        parts.push({ name, value: String(value) });
       }
     }
-    return form;
+    return multipart(parts);
   }
 
   function specOf(id: EndpointId): EndpointSpec {
