@@ -3,6 +3,7 @@
  * webContents and session, the core (host), the IPC bridge, the window. electron/main.ts calls
  * start(); tests call it with the `electron` module mocked.
  */
+import { resolve } from 'node:path';
 import {
   BrowserWindow,
   Menu,
@@ -84,7 +85,7 @@ export async function start(options: StartOptions): Promise<StartedShell | null>
   app.enableSandbox();
 
   // ATELIER_DATA_DIR moves everything (the core's files and Chromium's profile) to that folder.
-  const dataDir = env.ATELIER_DATA_DIR || undefined;
+  const dataDir = env.ATELIER_DATA_DIR ? resolve(env.ATELIER_DATA_DIR) : undefined;
   if (dataDir) app.setPath('userData', dataDir);
 
   if (!app.requestSingleInstanceLock()) {

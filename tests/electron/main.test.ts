@@ -217,6 +217,11 @@ describe('the core and IPC', () => {
     );
   });
 
+  it('makes a relative ATELIER_DATA_DIR absolute (Electron requires it)', async () => {
+    await started({ env: { ATELIER_DATA_DIR: 'relative/data' } });
+    expect(app.setPath).toHaveBeenCalledWith('userData', resolve('relative/data'));
+  });
+
   it('uses ATELIER_DATA_DIR for the core and for Chromium when it is set', async () => {
     await started({ env: { ATELIER_DATA_DIR: '/tmp/atelier-data' } });
     expect(app.setPath).toHaveBeenCalledWith('userData', '/tmp/atelier-data');
