@@ -6,7 +6,18 @@
  * renamed by anything else (file manager, sync client) show up without a restart.
  */
 import { EventEmitter } from 'node:events';
-import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import {
+  access,
+  copyFile,
+  link,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { ulid } from 'ulid';
@@ -141,7 +152,16 @@ function sameEntry(a: LibraryEntry, b: LibraryEntry): boolean {
 
 export async function openLibrary(dir: string, options: LibraryOptions = {}): Promise<Library> {
   const libraryDir = path.resolve(dir);
-  await mkdir(libraryDir, { recursive: true });
+  try {
+    await mkdir(libraryDir, { recursive: true });
+    await access(libraryDir, constants.R_OK | constants.W_OK);
+  } catch (error) {
+    throw new LibraryError(
+      'library-unavailable',
+      `The library folder ${libraryDir} could not be opened. Check that its drive is connected and that you may write there, or choose another folder in Settings.`,
+      { cause: error },
+    );
+  }
   const undoWindowMs = options.undoWindowMs ?? 30_000;
   const debounceMs = options.debounceMs ?? 100;
   const graceMs = options.graceMs ?? 3000;
@@ -217,9 +237,15 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       mtimeMs: -1,
       entries: [...others, { entry, sidecarMtimeMs: st.mtimeMs, sidecarSize: st.size }],
     });
-    const existed = byId.has(entry.id);
+    const old = byId.get(entry.id);
     byId.set(entry.id, entry);
-    return existed;
+    // A watcher rescan may have indexed it already: then there is nothing new to tell.
+    if (old && sameEntry(old, entry)) return;
+    emit(
+      old
+        ? { added: [], updated: [entry], removed: [] }
+        : { added: [entry], updated: [], removed: [] },
+    );
   };
 
   const dropEntries = (ids: readonly string[]) => {
@@ -237,6 +263,13 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
   };
 
   // -- live rescans (watcher, undo, refresh) --------------------------------------------------
+  // Every change to the index (watcher rescans, our own writes) runs one at a time, in order.
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = chain.then(task);
+    chain = run.catch(() => undefined);
+    return run;
+  };
   let rescanChain: Promise<LibraryChange> = Promise.resolve({
     added: [],
     updated: [],
@@ -244,7 +277,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
   });
   const rescanDirs = (relDirs: Iterable<string>): Promise<LibraryChange> => {
     const wanted = [...new Set(relDirs)];
-    rescanChain = rescanChain.then(async () => {
+    rescanChain = serial(async () => {
       const before = new Map(byId);
       const liveCtx: ScanContext = {
         libraryDir,
@@ -465,8 +498,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
             hooks.beforeWrite(p);
           },
         });
-        await putEntry(saved.entry);
-        emit({ added: [saved.entry], updated: [], removed: [] });
+        await serial(() => putEntry(saved.entry));
         return saved.entry;
       } finally {
         if (imagePath) inFlight.delete(imagePath);
@@ -486,8 +518,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
             inFlight.add(p);
           },
         });
-        await putEntry(saved.entry);
-        emit({ added: [saved.entry], updated: [], removed: [] });
+        await serial(() => putEntry(saved.entry));
         return saved.entry;
       } finally {
         if (imagePath) inFlight.delete(imagePath);
@@ -506,8 +537,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       if (sidecar.favourite === favourite && entry.favourite === favourite) return entry;
       await writeSidecar(abs(entry.sidecarPath), { ...sidecar, favourite });
       const updated = entryFromSidecar({ ...sidecar, favourite }, entry.path, entry.sidecarPath);
-      await putEntry(updated);
-      emit({ added: [], updated: [updated], removed: [] });
+      await serial(() => putEntry(updated));
       return updated;
     },
 
@@ -545,14 +575,19 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
         const sidecars = entries.map((e) => abs(e.sidecarPath));
         await options.trash([...images, ...sidecars]);
       }
-      dropEntries(manifest.ids);
       let timer: NodeJS.Timeout | null = null;
       if (toOsTrash) {
         timer = setTimeout(() => void finalizeTrash(token), undoWindowMs);
         timer.unref();
       }
       pendingTrash.set(token, { manifest, timer });
-      emit({ added: [], updated: [], removed: manifest.ids });
+      // A watcher rescan may have noticed the files leaving already: tell only what is news.
+      await serial(() => {
+        const present = manifest.ids.filter((id) => byId.has(id));
+        dropEntries(manifest.ids);
+        emit({ added: [], updated: [], removed: present });
+        return Promise.resolve();
+      });
       return { token, ids: manifest.ids };
     },
 
@@ -641,7 +676,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       if (debounceTimer) clearTimeout(debounceTimer);
       for (const timer of laterTimers) clearTimeout(timer);
       await watcher?.close();
-      await rescanChain.catch(() => undefined);
+      await chain;
       await Promise.all([...pendingTrash.keys()].map((token) => finalizeTrash(token)));
       await writeCacheNow();
     },

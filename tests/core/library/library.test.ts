@@ -151,6 +151,14 @@ describe('the index', () => {
     expect(stale.list()).toHaveLength(3);
   });
 
+  it('a library folder that cannot be made is refused with a sentence', async () => {
+    const file = path.join(dir, 'a-file');
+    await writeFile(file, 'x');
+    await expect(openLibrary(path.join(file, 'Library'))).rejects.toThrow(
+      /could not be opened\. Check that its drive is connected/,
+    );
+  });
+
   it('save and import through the library emit changes and are listed at once', async () => {
     const library = await openLib();
     const changes: LibraryChange[] = [];
