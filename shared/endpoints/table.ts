@@ -699,7 +699,13 @@ export function findEndpoint(
       const prefix = spec.path.slice(0, spec.path.indexOf('{id}'));
       if (path.startsWith(prefix) && path.length > prefix.length) {
         const rest = path.slice(prefix.length);
-        if (!rest.includes('/')) return { spec, id: decodeURIComponent(rest) };
+        if (!rest.includes('/')) {
+          try {
+            return { spec, id: decodeURIComponent(rest) };
+          } catch {
+            return undefined;
+          }
+        }
       }
     } else if (spec.path === path) {
       return { spec };

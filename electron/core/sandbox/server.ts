@@ -222,7 +222,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const made = render(request);
     made.catch(() => cache.delete(key));
     cache.set(key, made);
-    if (cache.size > 24) cache.delete(cache.keys().next().value as string);
+    if (cache.size > 8) cache.delete(cache.keys().next().value as string);
     return made;
   }
 
@@ -611,6 +611,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const renderRequest = { spec, text, files, seed, format, filtered };
 
     if (spec.async) {
+      for (const [old, job] of jobs) {
+        if (now() - job.createdAt > retentionMs) jobs.delete(old);
+      }
       const id = hex(GENERATION_ID_LENGTH / 2);
       const rendered = renderCached(renderRequest);
       rendered.catch(() => undefined);

@@ -64,6 +64,13 @@ export class StabilityError extends Error {
     this.mayHaveBeenCharged = init.mayHaveBeenCharged ?? false;
   }
 
+  /** The shape of shared/api.ts ApiErrorBody: `code` is the kind, `fields` when there are some. */
+  toApiError(): { code: string; message: string; fields?: Record<string, string> } {
+    return Object.keys(this.fields).length > 0
+      ? { code: this.kind, message: this.message, fields: this.fields }
+      : { code: this.kind, message: this.message };
+  }
+
   /** A plain object safe to log or send to the renderer (no stack, no cause, no secrets). */
   toJSON(): Record<string, unknown> {
     return {

@@ -82,6 +82,7 @@ describe('HTTP error kinds', () => {
     expect(e.fields.prompt).toBe('Required.');
     expect(e.fields.aspect_ratio).toMatch(/one of/);
     expect(e.message).toMatch(/Check the settings and try again/);
+    expect(e.toApiError()).toMatchObject({ code: 'bad_request', fields: { prompt: 'Required.' } });
   });
 
   it('401 for a refused key, with a sentence that says what to do', async () => {

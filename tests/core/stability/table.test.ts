@@ -199,3 +199,9 @@ describe('validateParams', () => {
     expect(validateParams(endpoint('edit.erase'), { image: img(64, 64) })).toEqual({});
   });
 });
+
+describe('findEndpoint with odd ids', () => {
+  it('answers undefined for a malformed escape instead of throwing', () => {
+    expect(findEndpoint('GET', '/v2beta/results/%E0%A4%A')).toBeUndefined();
+  });
+});
