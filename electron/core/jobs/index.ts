@@ -1,7 +1,13 @@
 /** The job queue: concurrency, rate limit, retries, persistence, offline. See queue.ts. */
 export * from './types';
 export { systemClock, type Clock } from './clock';
-export { API_RATE_LIMIT, createRateLimiter, type RateLimit, type RateLimiter } from './limiter';
+export {
+  API_RATE_LIMIT,
+  createRateLimiter,
+  type RateLimit,
+  type RateLimiter,
+  type ReleaseSlot,
+} from './limiter';
 export {
   defaultClassify,
   defaultDescribe,

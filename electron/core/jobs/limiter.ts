@@ -1,23 +1,27 @@
 /**
- * The client-side rate limiter: never more than `requests` request starts in any window of
- * `perMs` (+ `marginMs`), so Stability's 429 and its 60-second lockout never happen.
+ * The client-side rate limiter: Stability counts at most `requests` requests in any window of
+ * `perMs`, then answers 429 and locks the key for 60 seconds. This limiter makes sure that never
+ * happens, whatever moment the server counts a request at.
  *
- * A sliding log of the last `requests` start times: a start at time t is allowed only when the start
- * `requests` places before it is at least `perMs + marginMs` old. Waiters are served first come,
- * first served. It counts requests, not jobs: every HTTP request goes through `acquire`.
+ * The server counts a request somewhere between the moment we start it and the moment its answer
+ * reaches us; we cannot see when. So a request holds its slot from its start until `perMs` after
+ * its answer came back (`release`). A new request starts only while fewer than `requests` slots are
+ * held. That is a sliding window on the safe side of every possible server clock: never more than
+ * `requests` starts in any window (the tests check every window of 1,000 requests), and never more
+ * than `requests` server-side counts either, however late or early the server counts.
+ *
+ * Waiters are served first come, first served. It counts requests, not jobs: every HTTP request
+ * takes a slot (a job that polls takes one per poll).
  */
 import { systemClock, type Clock } from './clock';
 import { RATE_LIMIT } from '../../../shared/endpoints';
 
 export interface RateLimit {
-  /** Most request starts in any window. */
+  /** Most requests in any window. */
   readonly requests: number;
   /** The window, in ms. */
   readonly perMs: number;
-  /**
-   * Added to the window: the server counts a request when it arrives, and arrival times jitter
-   * (upload, network, event loop). Default 250 ms, 2.5% of the API's 10 s window.
-   */
+  /** Added to the window, for rounding and clock drift (default 100 ms). */
   readonly marginMs?: number;
 }
 
@@ -25,29 +29,43 @@ export interface RateLimit {
 export const API_RATE_LIMIT: RateLimit = {
   requests: RATE_LIMIT.requests,
   perMs: RATE_LIMIT.windowMs,
-  marginMs: 250,
+  marginMs: 100,
 };
 
+/** Tells the limiter that the answer of a request arrived (or that it failed). Idempotent. */
+export type ReleaseSlot = () => void;
+
 export interface RateLimiter {
-  /** Resolves when a request may start (the start is counted then). Rejects if `signal` aborts. */
-  acquire(signal?: AbortSignal): Promise<void>;
-  /** Takes a slot now if one is free (true), without waiting. */
-  tryAcquire(): boolean;
-  /** ms until a slot would be free (0: now). */
+  /**
+   * Resolves when a request may start; call the returned function when its answer has arrived or
+   * it failed. Rejects if `signal` aborts first.
+   */
+  acquire(signal?: AbortSignal): Promise<ReleaseSlot>;
+  /** Takes a slot now if one is free, without waiting. */
+  tryAcquire(): ReleaseSlot | undefined;
+  /** ms until a slot would be free (0: now; Infinity: when a request in flight answers). */
   waitMs(): number;
   /** No starts before `until` (e.g. the server said 429 with a wait). */
   holdUntil(until: number): void;
   /** Change the limit (takes effect for the next starts). */
   setLimit(limit: RateLimit): void;
   readonly limit: RateLimit;
-  /** How many requests are waiting for a slot. */
+  /** Requests waiting for a slot. */
   readonly pending: number;
+  /** Requests started and not yet answered. */
+  readonly inFlight: number;
   /** Rejects every waiter and stops the timer. */
   close(reason?: Error): void;
 }
 
+interface Slot {
+  readonly start: number;
+  /** When the answer arrived; undefined while the request is in flight. */
+  end: number | undefined;
+}
+
 interface Waiter {
-  resolve: () => void;
+  resolve: (release: ReleaseSlot) => void;
   reject: (error: Error) => void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
@@ -76,8 +94,8 @@ export function createRateLimiter(
   clock: Clock = systemClock,
 ): RateLimiter {
   let limit = checkLimit(initial);
-  /** The last `limit.requests` start times, oldest first. */
-  let starts: number[] = [];
+  /** Slots that may still count: in flight, or answered less than a window ago. */
+  let slots: Slot[] = [];
   let heldUntil = 0;
   const waiters: Waiter[] = [];
   let timer: unknown;
@@ -88,17 +106,30 @@ export function createRateLimiter(
 
   function waitMs(): number {
     const now = clock.now();
+    slots = slots.filter((s) => s.end === undefined || s.end + window() > now);
     let at = heldUntil;
-    if (starts.length >= limit.requests) {
-      const nth = starts[starts.length - limit.requests] ?? 0;
-      at = Math.max(at, nth + window());
+    const over = slots.length - limit.requests + 1;
+    if (over > 0) {
+      // `over` slots must expire first; only answered ones expire, oldest answer first.
+      const ends = slots
+        .map((s) => s.end)
+        .filter((end): end is number => end !== undefined)
+        .sort((a, b) => a - b);
+      const end = ends[over - 1];
+      if (end === undefined) return Infinity;
+      at = Math.max(at, end + window());
     }
     return Math.max(0, at - now);
   }
 
-  function take(): void {
-    starts.push(clock.now());
-    if (starts.length > limit.requests) starts = starts.slice(starts.length - limit.requests);
+  function take(): ReleaseSlot {
+    const slot: Slot = { start: clock.now(), end: undefined };
+    slots.push(slot);
+    return () => {
+      if (slot.end !== undefined) return;
+      slot.end = Math.max(slot.start, clock.now());
+      pump();
+    };
   }
 
   function schedule(ms: number): void {
@@ -114,16 +145,17 @@ export function createRateLimiter(
   }
 
   function pump(): void {
+    if (closed) return;
     while (waiters.length > 0) {
       const wait = waitMs();
       if (wait > 0) {
-        schedule(wait);
+        // Infinity: a release will call pump again.
+        if (wait < Infinity) schedule(wait);
         return;
       }
       const waiter = waiters.shift() as Waiter;
       if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
-      take();
-      waiter.resolve();
+      waiter.resolve(take());
     }
   }
 
@@ -131,11 +163,8 @@ export function createRateLimiter(
     acquire(signal) {
       if (closed) return Promise.reject(closed.reason);
       if (signal?.aborted) return Promise.reject(abortReason(signal));
-      if (waiters.length === 0 && waitMs() === 0) {
-        take();
-        return Promise.resolve();
-      }
-      return new Promise<void>((resolve, reject) => {
+      if (waiters.length === 0 && waitMs() === 0) return Promise.resolve(take());
+      return new Promise<ReleaseSlot>((resolve, reject) => {
         const waiter: Waiter = { resolve, reject, signal, onAbort: undefined };
         if (signal) {
           waiter.onAbort = () => {
@@ -150,9 +179,8 @@ export function createRateLimiter(
       });
     },
     tryAcquire() {
-      if (closed || waiters.length > 0 || waitMs() > 0) return false;
-      take();
-      return true;
+      if (closed || waiters.length > 0 || waitMs() > 0) return undefined;
+      return take();
     },
     waitMs,
     holdUntil(until) {
@@ -171,6 +199,9 @@ export function createRateLimiter(
     },
     get pending() {
       return waiters.length;
+    },
+    get inFlight() {
+      return slots.filter((s) => s.end === undefined).length;
     },
     close(reason = new Error('The job queue was closed.')) {
       closed = { reason };

@@ -12,6 +12,7 @@
  * - every HTTP request takes a slot from the rate limiter, so the 60-second lockout never happens.
  */
 import { monotonicFactory } from 'ulid';
+import { RATE_LIMIT } from '../../../shared/endpoints';
 import { PlainError } from '../rpc/dispatch';
 import {
   defaultClassify,
@@ -21,7 +22,13 @@ import {
   retryAfterOf,
 } from './classify';
 import { systemClock, type Clock } from './clock';
-import { API_RATE_LIMIT, createRateLimiter, type RateLimit, type RateLimiter } from './limiter';
+import {
+  API_RATE_LIMIT,
+  createRateLimiter,
+  type RateLimit,
+  type RateLimiter,
+  type ReleaseSlot,
+} from './limiter';
 import { loadQueue, saveQueue } from './store';
 import {
   FINISHED_STATES,
@@ -41,7 +48,8 @@ import {
 } from './types';
 
 export const DEFAULT_CONCURRENCY = 4;
-export const MAX_CONCURRENCY = 64;
+/** More than the API's requests per window would only wait for the limiter. */
+export const MAX_CONCURRENCY = RATE_LIMIT.requests;
 export const OFFLINE_MESSAGE = 'Offline: jobs will go when the network is back.';
 
 export interface RetryPolicy {
@@ -111,8 +119,11 @@ export interface JobQueue {
   /** Offline: no job starts; back online: waiting jobs go. */
   setOnline(online: boolean): void;
   status(): QueueStatus;
-  /** A slot under the same rate limit, for requests outside jobs (balance, key check). */
-  acquireRequestSlot(signal?: AbortSignal): Promise<void>;
+  /**
+   * A slot under the same rate limit, for requests outside jobs (balance, key check). Call the
+   * returned function when the answer has arrived.
+   */
+  acquireRequestSlot(signal?: AbortSignal): Promise<ReleaseSlot>;
   readonly limiter: RateLimiter;
   /** Set when the list on disk could not be read at start (a plain sentence). */
   readonly loadProblem: string | undefined;
@@ -129,6 +140,8 @@ interface Run {
   readonly controller: AbortController;
   /** Request slots taken in this attempt. */
   requests: number;
+  /** Slots not given back yet (given back when the attempt ends). */
+  readonly slots: Set<ReleaseSlot>;
   /** The first request is recorded on disk. */
   recorded: boolean;
   cancelled: boolean;
@@ -378,6 +391,7 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
     const run: Run = {
       controller: new AbortController(),
       requests: 0,
+      slots: new Set(),
       recorded: false,
       cancelled: false,
     };
@@ -420,8 +434,13 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
           }
         }
         if (signal.aborted) throw signal.reason;
-        await limiter.acquire(signal);
+        const release = await limiter.acquire(signal);
         run.requests += 1;
+        run.slots.add(release);
+        return () => {
+          run.slots.delete(release);
+          release();
+        };
       },
       setState(state: ProgressState) {
         if (!SEND_STATES.includes(state) || !active()) return;
@@ -444,6 +463,12 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
       );
   }
 
+  /** The attempt is over: its requests are answered or abandoned. */
+  function releaseSlots(run: Run): void {
+    for (const release of run.slots) release();
+    run.slots.clear();
+  }
+
   function finish(
     id: string,
     run: Run,
@@ -451,6 +476,7 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
     error: unknown,
   ): void {
     if (running.get(id) === run) running.delete(id);
+    releaseSlots(run);
     if (stopping) return;
     const job = jobs.get(id);
     if (!job) {
@@ -612,6 +638,8 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
         run.cancelled = true;
         const sent = run.recorded;
         run.controller.abort(abortError('The job was cancelled.'));
+        // The aborted request will not be counted later than now.
+        releaseSlots(run);
         const cancelled = update(id, {
           state: 'cancelled',
           error: {

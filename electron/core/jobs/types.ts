@@ -112,8 +112,11 @@ export interface ExecutorContext {
    * Call before EVERY HTTP request to Stability (uploads, polls, everything): waits for a slot under
    * the rate limit. The first call also records on disk that the job is `sending`, before anything
    * leaves the machine. Rejects when the signal aborts.
+   *
+   * Call the returned function as soon as that request's answer has arrived (or it failed): the slot
+   * is counted until then. Slots not given back are given back when the executor returns.
    */
-  acquireRequestSlot(): Promise<void>;
+  acquireRequestSlot(): Promise<() => void>;
   /** Report progress: `generating` once the request is out, `saving` while the result is written. */
   setState(state: ProgressState): void;
 }

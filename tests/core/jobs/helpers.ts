@@ -73,7 +73,7 @@ export interface Call {
   resolve(outcome?: ExecutorOutcome): void;
   reject(error: unknown): void;
   /** Takes a request slot (as the real executor does before each request). */
-  send(): Promise<void>;
+  send(): Promise<() => void>;
   progress(state: ProgressState): void;
   settled: boolean;
 }

@@ -144,6 +144,63 @@ describe('job queue: running', () => {
   });
 });
 
+describe('job queue: rate limit', () => {
+  it('counts every request of a job, and frees a slot a window after its answer', async () => {
+    const ex = manualExecutor();
+    const q = await makeQueue(ex.executor, {
+      rateLimit: { requests: 2, perMs: 10_000, marginMs: 0 },
+    });
+    await q.addMany([{ kind: 'upscale', endpoint: 'upscale.creative' }, T2I]);
+    await settle();
+    const [creative, core] = ex.calls;
+    const startAnswered = await creative?.send(); // the async start
+    clock.advance(200);
+    startAnswered?.();
+    await core?.send(); // the second slot: not given back (the job ends without calling it)
+    let pollAt = -1;
+    void creative?.send().then(() => (pollAt = clock.now()));
+    await settle();
+    expect(pollAt).toBe(-1);
+    clock.advance(10_000 - 1);
+    await settle();
+    expect(pollAt).toBe(-1);
+    clock.advance(1);
+    await settle();
+    // 10 s after the start's answer came back, not 10 s after it left.
+    expect(pollAt).toBe(clock.now());
+    expect(q.limiter.inFlight).toBe(2);
+    core?.resolve();
+    creative?.resolve();
+    await settle();
+    // Slots the executor did not give back are given back when it returns.
+    expect(q.limiter.inFlight).toBe(0);
+  });
+
+  it('shares the limit with requests outside jobs', async () => {
+    const ex = manualExecutor();
+    const q = await makeQueue(ex.executor, {
+      rateLimit: { requests: 1, perMs: 10_000, marginMs: 0 },
+    });
+    const release = await q.acquireRequestSlot();
+    await q.add(T2I);
+    await settle();
+    let sent = false;
+    ex.calls[0]
+      ?.send()
+      .then(() => (sent = true))
+      .catch(() => undefined);
+    await vi.waitFor(() => {
+      expect(q.limiter.pending).toBe(1);
+    });
+    expect(sent).toBe(false);
+    release();
+    clock.advance(10_000);
+    await vi.waitFor(() => {
+      expect(sent).toBe(true);
+    });
+  });
+});
+
 describe('job queue: cancel', () => {
   it('cancels a waiting job: it never runs', async () => {
     const ex = manualExecutor();
@@ -195,8 +252,9 @@ describe('job queue: cancel', () => {
     await settle();
     expect(bGot).toBe('pending');
     await q.cancel(b?.job.id ?? '');
-    await settle();
-    expect(bGot).toBe('rejected');
+    await vi.waitFor(() => {
+      expect(bGot).toBe('rejected');
+    });
     expect(q.limiter.pending).toBe(0);
   });
 });
