@@ -308,19 +308,27 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
     }, requestTimeoutMs);
     const onAbort = (): void => controller.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    const charged = method === 'POST';
     const started = log ? performance.now() : 0;
     let gotHeaders = false;
+    // Whether Stability may have received the whole request (and so may have charged it). A small
+    // in-memory body counts as sent once dispatched; a streamed file once its last chunk went out.
+    let sent = false;
+    const charged = (): boolean => method === 'POST' && (sent || gotHeaders);
     const classify = (error: unknown): StabilityError => {
       if (error instanceof StabilityError) return error;
-      if (signal?.aborted) return cancelledError(charged && gotHeaders);
-      if (timedOut) return timeoutError(requestTimeoutMs, charged);
+      if (signal?.aborted) return cancelledError(charged());
+      if (timedOut) return timeoutError(requestTimeoutMs, charged());
       const code = (error as { code?: string }).code ?? '';
-      if (/TIMEOUT/i.test(code)) return timeoutError(requestTimeoutMs, charged);
-      return networkError(host, gotHeaders, charged);
+      if (/TIMEOUT/i.test(code)) return timeoutError(requestTimeoutMs, charged());
+      return networkError(host, gotHeaders, charged());
     };
+    async function* tracked(stream: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
+      yield* stream;
+      sent = true;
+    }
     try {
       if (signal?.aborted) throw cancelledError(false);
+      if (body?.buffer) sent = true;
       const response = await request(`${baseUrl}${path}`, {
         method,
         headers: body
@@ -331,7 +339,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
             }
           : headers,
         body: body
-          ? (body.buffer ?? Readable.from(body.stream(), { objectMode: false }))
+          ? (body.buffer ?? Readable.from(tracked(body.stream()), { objectMode: false }))
           : undefined,
         dispatcher,
         signal: controller.signal,

@@ -283,6 +283,7 @@ describe('cancellation', () => {
       );
       off();
       expect(e.kind).toBe('cancelled');
+      expect(e.mayHaveBeenCharged).toBe(false);
       const record = sandbox.requests[sandbox.requests.length - 1];
       for (let i = 0; i < 100 && !record?.aborted; i++) {
         await new Promise((resolve) => setTimeout(resolve, 20));
