@@ -3,7 +3,7 @@
 // With no name, lists the benchmarks. Node flags for the run go in BENCH_NODE_OPTIONS.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -39,9 +39,7 @@ await build({
 // Resolve packages from the project: run the bundle from a file inside it.
 const runner = join(root, 'bench', `.${name}.run.mjs`);
 try {
-  const code = readFileSync(outfile, 'utf8');
-  const { writeFileSync } = await import('node:fs');
-  writeFileSync(runner, code);
+  writeFileSync(runner, readFileSync(outfile, 'utf8'));
   const nodeArgs = (process.env.BENCH_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
   const result = spawnSync(process.execPath, [...nodeArgs, runner, ...args], {
     stdio: 'inherit',
