@@ -1,15 +1,17 @@
 import { useEffect } from 'react';
-import { useNavigation } from '../state';
+import { needsOnboarding, useAccount, useNavigation } from '../state';
 import { CreatePlace } from '../features/create/CreatePlace';
 import { LibraryPlace } from '../features/library/LibraryPlace';
 import { ComparePlace } from '../features/compare/ComparePlace';
 import { SettingsPlace } from '../features/settings/SettingsPlace';
+import { Welcome } from '../features/onboarding/Welcome';
 import { PLACE_TITLE_ID } from '../ui/PlaceHeader';
 import { ConnectionBanner } from './ConnectionBanner';
 import { Sidebar } from './Sidebar';
 import { TitleBar } from './TitleBar';
 import type { Place } from './places';
 import { usePlaceShortcuts } from './useShortcuts';
+import '../styles/account.css';
 import { useThemeFromSettings } from './useTheme';
 
 function PlaceView({ place }: { place: Place }) {
@@ -28,6 +30,7 @@ function PlaceView({ place }: { place: Place }) {
 export function App() {
   const place = useNavigation((s) => s.place);
   const focusRequest = useNavigation((s) => s.focusRequest);
+  const onboarding = useAccount((s) => needsOnboarding(s.account));
   usePlaceShortcuts();
   useThemeFromSettings();
 
@@ -39,12 +42,18 @@ export function App() {
     <div className="app">
       <TitleBar />
       <ConnectionBanner />
-      <div className="app__body">
-        <Sidebar />
-        <main className="place" aria-labelledby={PLACE_TITLE_ID} data-place={place}>
-          <PlaceView place={place} />
-        </main>
-      </div>
+      {onboarding ? (
+        <div className="app__body app__body--welcome">
+          <Welcome />
+        </div>
+      ) : (
+        <div className="app__body">
+          <Sidebar />
+          <main className="place" aria-labelledby={PLACE_TITLE_ID} data-place={place}>
+            <PlaceView place={place} />
+          </main>
+        </div>
+      )}
     </div>
   );
 }

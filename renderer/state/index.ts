@@ -3,6 +3,7 @@
  * and reloads everything when the connection comes back. Returns a function that undoes it.
  */
 import type { RendererBridge } from '../transport';
+import { useAccount } from './account';
 import { setBridge } from './bridge';
 import { useApp } from './connection';
 import { useSettings } from './settings';
@@ -12,10 +13,14 @@ export function connectStores(bridge: RendererBridge): () => void {
   const load = () => {
     void useApp.getState().loadInfo();
     void useSettings.getState().load();
+    void useAccount.getState().load();
   };
   useApp.setState({ connection: bridge.connection.state });
   const stopEvents = bridge.on('settings.changed', (settings) =>
     useSettings.getState().received(settings),
+  );
+  const stopAccount = bridge.on('account.changed', (account) =>
+    useAccount.getState().received(account),
   );
   const stopConnection = bridge.connection.subscribe((connection) => {
     useApp.setState({ connection });
@@ -25,11 +30,19 @@ export function connectStores(bridge: RendererBridge): () => void {
   if (bridge.connection.state.status === 'online') load();
   return () => {
     stopEvents();
+    stopAccount();
     stopConnection();
     setBridge(null);
   };
 }
 
+export {
+  confirmRun,
+  formatCredits,
+  needsOnboarding,
+  overBalanceQuestion,
+  useAccount,
+} from './account';
 export { useApp, messageOf } from './connection';
 export { useNavigation } from './navigation';
 export { useSettings } from './settings';

@@ -4,6 +4,7 @@ import { useApp, useSettings } from '../../state';
 import type { SettingError } from '../../state/settings';
 import { PlaceHeader } from '../../ui/PlaceHeader';
 import { Segmented } from '../../ui/Segmented';
+import { AccountSection } from './AccountSection';
 import { SettingRow } from './SettingRow';
 
 const THEMES: readonly { value: ThemeChoice; label: string }[] = [
@@ -98,6 +99,8 @@ function SettingsForm({ settings }: { settings: Settings }) {
           />
         </SettingRow>
       </section>
+
+      <AccountSection />
 
       <section className="settings__section" aria-labelledby="generation-heading">
         <h2 className="settings__heading" id="generation-heading">
