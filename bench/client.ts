@@ -145,7 +145,7 @@ async function overhead(url: string): Promise<void> {
   );
   console.log(`  paired difference     median ${paired.toFixed(2)} ms`);
   console.log(
-    `  CPU in this process   median ${bc.toFixed(2)} ms bare, ${cc.toFixed(2)} ms client (+${(cc - bc).toFixed(2)} ms)`,
+    `  CPU in this process   median ${bc.toFixed(2)} ms bare, ${cc.toFixed(2)} ms client (${cc - bc >= 0 ? '+' : ''}${(cc - bc).toFixed(2)} ms)`,
   );
   await client.close();
   await agent.close();
