@@ -293,8 +293,8 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
           settleWaiters(target, error);
           const detail = (error as NodeJS.ErrnoException).code ?? 'write error';
           const message =
-            `Atelier could not save the list of jobs to disk (${detail}). ` +
-            'Jobs that are not sent yet will wait; free some disk space, then try again.';
+            `Atelier could not save the list of jobs to disk (${detail}), so it sends no new ` +
+            'job until it can. Free some disk space, then retry the jobs that failed.';
           if (message !== lastSaveProblem) emit({ type: 'problem', message });
           lastSaveProblem = message;
         }
@@ -604,7 +604,21 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
         jobs.set(job.id, job);
         emit({ type: 'job', job });
       }
-      await persist();
+      try {
+        await persist();
+      } catch (error) {
+        // Not on disk: a job that could vanish at a crash is not added at all.
+        for (const job of made) {
+          jobs.delete(job.id);
+          emit({ type: 'removed', id: job.id });
+        }
+        const code = (error as NodeJS.ErrnoException).code ?? 'write error';
+        throw new PlainError(
+          'not_saved',
+          `Atelier could not save the list of jobs to disk (${code}), so nothing was added. ` +
+            'Free some disk space, then try again.',
+        );
+      }
       pump();
       return made;
     },

@@ -605,6 +605,38 @@ describe('job queue: on disk', () => {
     expect(second.get(job.id)).toEqual(before);
   });
 
+  it('sends nothing and adds nothing while the list cannot be saved', async () => {
+    const { mkdir, rm: remove } = await import('node:fs/promises');
+    const ex = manualExecutor();
+    const q = await makeQueue(ex.executor);
+    const problems: string[] = [];
+    q.subscribe((event) => {
+      if (event.type === 'problem') problems.push(event.message);
+    });
+    const job = await q.add(T2I);
+    await settle();
+    // The file's place is taken by a folder: every write fails from now on.
+    await remove(path.join(dir, QUEUE_FILE));
+    await mkdir(path.join(dir, QUEUE_FILE));
+    const call = ex.calls[0];
+    const refused = await call?.send().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(JobFailure);
+    expect(String(refused)).toMatch(/did not send this job/);
+    call?.reject(refused);
+    await settle();
+    expect(q.get(job.id)).toMatchObject({
+      state: 'failed',
+      mayHaveBeenCharged: false,
+      error: { code: 'not_saved' },
+    });
+    expect(problems[0]).toMatch(/could not save the list of jobs to disk/);
+    await expect(q.add(T2I)).rejects.toThrow(/so nothing was added/);
+    expect(q.list()).toHaveLength(1);
+  });
+
   it('removes a finished job, refuses to remove a running one', async () => {
     const ex = manualExecutor();
     const q = await makeQueue(ex.executor, { concurrency: 1 });
