@@ -1,13 +1,13 @@
 /**
  * The preload of every Atelier window: sandboxed, context-isolated, and as small as possible. It
- * exposes exactly one thing, `window.atelier` (a PreloadBridge): a function to make a call and a
- * function to listen to events. Never ipcRenderer, never an IPC event object. Every payload is
- * checked in the main process, not here.
+ * exposes exactly one thing, `window.atelier` (a PreloadBridge): a function to make a call, a
+ * function to listen to events, and the path of a dropped file (webUtils.getPathForFile). Never
+ * ipcRenderer, never an IPC event object. Every payload is checked in the main process, not here.
  *
  * Bundled to dist/electron/preload.cjs, which must require nothing but 'electron': import only
  * types from shared/api.ts (it needs zod), and the channel names from shared/ipc.ts.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { PreloadBridge } from '../shared/api';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../shared/ipc';
 
@@ -23,6 +23,10 @@ const bridge: PreloadBridge = {
     return () => {
       ipcRenderer.removeListener(IPC_EVENT_CHANNEL, forward);
     };
+  },
+  pathForFile(file: Blob): string {
+    // Only a File has a path; anything else (or a file made in the page) has none.
+    return file instanceof File ? webUtils.getPathForFile(file) : '';
   },
 };
 

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { accountCalls, accountEvents } from './calls/account';
 import { appCalls } from './calls/app';
 import { settingsCalls, settingsEvents } from './calls/settings';
+import { createCalls, createEvents } from './calls/create';
 
 // ---------------------------------------------------------------------------------------------
 // Groups of calls: each lives in shared/calls/<group>.ts with its schemas; this file joins them.
@@ -18,6 +19,7 @@ import { settingsCalls, settingsEvents } from './calls/settings';
 export * from './calls/account';
 export * from './calls/app';
 export * from './calls/settings';
+export * from './calls/create';
 export { Empty } from './calls/common';
 
 // ---------------------------------------------------------------------------------------------
@@ -32,6 +34,7 @@ export const calls = {
   ...appCalls,
   ...settingsCalls,
   ...accountCalls,
+  ...createCalls,
 } as const;
 
 export type CallName = keyof typeof calls;
@@ -48,6 +51,7 @@ export function isCallName(value: unknown): value is CallName {
 export const events = {
   ...settingsEvents,
   ...accountEvents,
+  ...createEvents,
 } as const;
 
 export type EventName = keyof typeof events;
@@ -117,6 +121,11 @@ export interface AtelierBridge {
 export interface PreloadBridge {
   invoke(call: string, request: unknown): Promise<unknown>;
   on(listener: (event: string, payload: unknown) => void): () => void;
+  /**
+   * The path on disk of a dropped or chosen file (Electron's webUtils.getPathForFile), or '' when
+   * it has none. Absent in the browser shell, which uploads the bytes instead.
+   */
+  pathForFile?(file: Blob): string;
 }
 
 /** Names of the IPC channels the Electron shell uses (in ./ipc so the preload stays free of zod). */

@@ -17,10 +17,10 @@ beforeAll(async () => {
 });
 
 describe('the preload', () => {
-  it('exposes exactly one key, atelier, with exactly invoke and on', () => {
+  it('exposes exactly one key, atelier, with exactly invoke, on and pathForFile', () => {
     expect(exposeCalls).toBe(1);
     expect(Object.keys(exposed)).toEqual(['atelier']);
-    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'on']);
+    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'on', 'pathForFile']);
     expect(typeof bridge.invoke).toBe('function');
     expect(typeof bridge.on).toBe('function');
   });

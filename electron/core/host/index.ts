@@ -18,6 +18,7 @@ import { DEFAULT_API_BASE, isInvalidEnvApiBase, resolveApiBase } from './api-bas
 import { describeError, redact } from './redact';
 import { createServices, type Services } from './services';
 import { createAccount } from './account';
+import { createCreateService } from './create';
 import type { SandboxOptions } from '../sandbox';
 import type { KeychainStoreOptions, Vault } from '../vault';
 
@@ -131,12 +132,23 @@ export async function createHost(options: HostOptions): Promise<Host> {
     version: options.version,
   });
 
+  const create = await createCreateService({
+    dataDir,
+    libraryDir: () => libraryOverride ?? settings.get().libraryDir,
+    client: () => services.client(),
+    emit: (event, payload) => hub.emit(event, payload),
+    concurrency: settings.get().concurrency,
+    log,
+  });
+  const stopConcurrency = settings.subscribe((next) => create.setConcurrency(next.concurrency));
+
   const handlers: Handlers = {
     'app.info': () => Promise.resolve({ ...info }),
     'app.ping': ({ message }) => Promise.resolve({ message, receivedAt: Date.now() }),
     'settings.get': () => Promise.resolve(settings.get()),
     'settings.set': (patch) => settings.set(patch),
     ...account.handlers,
+    ...create.handlers,
   };
 
   const inner = createDispatch(handlers, {
@@ -200,6 +212,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
         await settings.flush();
         stopSettingsEvents();
         account.close();
+        stopConcurrency();
+        await create.close();
         await services.close();
         for (const stop of [...listeners]) stop();
       })();

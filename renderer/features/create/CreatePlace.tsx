@@ -1,21 +1,62 @@
+import { useEffect } from 'react';
+import '../../styles/create.css';
+import { useApp } from '../../state';
+import { followJobs, useCreate } from '../../state/create';
 import { EmptyState } from '../../ui/EmptyState';
 import { PlaceHeader } from '../../ui/PlaceHeader';
+import { Segmented } from '../../ui/Segmented';
+import { CreateForm } from './CreateForm';
+import { Results } from './Results';
+import type { Tab } from './form';
+
+const TABS: readonly { value: Tab; label: string }[] = [
+  { value: 'generate', label: 'Generate' },
+  { value: 'transform', label: 'Transform' },
+  { value: 'upscale', label: 'Upscale' },
+];
 
 export function CreatePlace() {
+  const tab = useCreate((s) => s.form.tab);
+  const setForm = useCreate((s) => s.setForm);
+  const hasJobs = useCreate((s) => Object.keys(s.jobs).length > 0);
+  const online = useApp((s) => s.connection.status === 'online');
+
+  // Follow the core's jobs while Create is open; load again after a reconnection.
+  useEffect(() => {
+    if (!online) return undefined;
+    return followJobs();
+  }, [online]);
+
   return (
     <>
-      <PlaceHeader title="Create" />
-      <div className="place__content place__content--center">
-        <EmptyState
-          icon="create"
-          title="Type a prompt or drop a picture here to make images"
-          note="Making images needs a Stability AI key or the Sandbox (free generated patterns). This version cannot set up either yet; they arrive in a coming update."
-        >
-          <p>
-            Describe what you want to see, or bring a picture to transform or upscale. Results
-            appear here as they arrive, and each one is saved to your library.
-          </p>
-        </EmptyState>
+      <PlaceHeader title="Create">
+        <span className="visually-hidden" id="mode-label">
+          What to do
+        </span>
+        <Segmented
+          name="create-mode"
+          labelledBy="mode-label"
+          options={TABS}
+          value={tab}
+          onChange={(value) => setForm({ tab: value })}
+        />
+      </PlaceHeader>
+      <div className="create">
+        <CreateForm />
+        <section className="create__stage" aria-label="Results">
+          {hasJobs ? (
+            <Results />
+          ) : (
+            <div className="create__empty">
+              <EmptyState icon="create" title="Type a prompt or drop a picture here to make images">
+                <p>
+                  Describe what you want to see, or bring a picture to transform or upscale. Results
+                  appear here as they arrive, and each one is saved to your library.
+                </p>
+              </EmptyState>
+            </div>
+          )}
+        </section>
       </div>
     </>
   );

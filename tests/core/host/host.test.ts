@@ -202,8 +202,11 @@ describe('host environment', () => {
     ]);
     expect(JSON.stringify(answers)).not.toContain(KEY.slice(3));
     expect(JSON.stringify(host.info)).not.toContain(KEY);
-    for (const name of await readdir(dataDir)) {
-      expect(await readFile(path.join(dataDir, name), 'utf8')).not.toContain(KEY);
+    // Every file in the data folder, sub-folders (jobs, inputs) included.
+    for (const entry of await readdir(dataDir, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const file = path.join(entry.parentPath, entry.name);
+      expect(await readFile(file, 'utf8')).not.toContain(KEY);
     }
     expect(lines.join('\n')).not.toContain(KEY);
   });

@@ -1,0 +1,143 @@
+import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { useCreate } from '../../state/create';
+import { Icon } from '../../ui/Icon';
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function firstFile(list: FileList | null | undefined): File | null {
+  return list && list.length > 0 ? (list.item(0) ?? null) : null;
+}
+
+function firstItemFile(list: DataTransferItemList | null | undefined): File | null {
+  if (!list) return null;
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    const file = item?.kind === 'file' ? item.getAsFile() : null;
+    if (file) return file;
+  }
+  return null;
+}
+
+/**
+ * Where a picture comes in: dropped from the file manager, pasted from the clipboard (anywhere in
+ * Create), or chosen with the file dialog. Shows the picture with its size once the core has read it.
+ */
+export function DropZone({ label, error }: { label: string; error?: string | undefined }) {
+  const input = useCreate((s) => s.input);
+  const busy = useCreate((s) => s.inputBusy);
+  const inputError = useCreate((s) => s.inputError);
+  const takeFile = useCreate((s) => s.takeFile);
+  const clearInput = useCreate((s) => s.clearInput);
+  const [over, setOver] = useState(false);
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const onPaste = (event: ClipboardEvent) => {
+      const file =
+        firstFile(event.clipboardData?.files) ?? firstItemFile(event.clipboardData?.items);
+      if (!file) return;
+      event.preventDefault();
+      void takeFile(file);
+    };
+    window.addEventListener('paste', onPaste);
+    return () => window.removeEventListener('paste', onPaste);
+  }, [takeFile]);
+
+  const onDragOver = (event: DragEvent) => {
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    setOver(true);
+  };
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setOver(false);
+    const file = firstFile(event.dataTransfer.files) ?? firstItemFile(event.dataTransfer.items);
+    if (file) void takeFile(file);
+  };
+
+  const message = inputError ?? error;
+  return (
+    <div className="field">
+      <span className="field__label" id="drop-label">
+        {label}
+      </span>
+      <div
+        className={`drop${over ? ' drop--over' : ''}${input ? ' drop--filled' : ''}`}
+        data-testid="drop-zone"
+        role="group"
+        aria-labelledby="drop-label"
+        aria-describedby="drop-help"
+        onDragEnter={onDragOver}
+        onDragOver={onDragOver}
+        onDragLeave={() => setOver(false)}
+        onDrop={onDrop}
+      >
+        {input ? (
+          <div className="drop__picture">
+            {input.url ? (
+              <img src={input.url} alt={`Your picture: ${input.name}`} />
+            ) : (
+              <div className="drop__placeholder">
+                <Icon name="image" size={28} />
+              </div>
+            )}
+            <div className="drop__facts" aria-live="polite">
+              <span className="drop__name" title={input.name}>
+                {input.name}
+              </span>
+              <span>
+                {input.width} × {input.height} · {formatBytes(input.bytes)}
+              </span>
+            </div>
+          </div>
+        ) : (
+          <div className="drop__empty">
+            <Icon name="image" size={26} />
+            <span>{busy ? 'Reading the picture…' : 'Drop a picture here'}</span>
+          </div>
+        )}
+        <p className="drop__help" id="drop-help">
+          Drag from your files, paste with {pasteKey()}, or
+          <button type="button" className="link-button" onClick={() => fileRef.current?.click()}>
+            choose a file
+          </button>
+          {input ? (
+            <>
+              {' · '}
+              <button type="button" className="link-button" onClick={clearInput}>
+                remove
+              </button>
+            </>
+          ) : null}
+        </p>
+        <input
+          ref={fileRef}
+          type="file"
+          accept="image/*"
+          hidden
+          data-testid="file-input"
+          aria-label="Choose a picture"
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            if (file) void takeFile(file);
+            event.target.value = '';
+          }}
+        />
+      </div>
+      {message ? (
+        <p className="field__error" role="alert">
+          {message}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function pasteKey(): string {
+  const nav = navigator as Navigator & { userAgentData?: { platform?: string } };
+  const platform = nav.userAgentData?.platform ?? navigator.platform;
+  return /mac|iphone|ipad/i.test(platform) ? '⌘V' : 'Ctrl+V';
+}

@@ -1,0 +1,251 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { JobView, JobViewState } from '../../../shared/api';
+import { useCreate } from '../../state/create';
+import { Icon } from '../../ui/Icon';
+import { recipeLine } from './form';
+
+const STATE_WORDS: Readonly<Record<JobViewState, string>> = {
+  waiting: 'Waiting',
+  preparing: 'Preparing',
+  sending: 'Sending',
+  generating: 'Making',
+  saving: 'Saving',
+  done: 'Done',
+  filtered: 'Filtered',
+  failed: 'Failed',
+  'needs-attention': 'Needs attention',
+  cancelled: 'Cancelled',
+};
+
+const ACTIVE: readonly JobViewState[] = ['waiting', 'preparing', 'sending', 'generating', 'saving'];
+
+interface Batch {
+  key: string;
+  jobs: JobView[];
+  createdAt: number;
+}
+
+/** Jobs grouped by the run that made them, newest run first. */
+export function batchesOf(jobs: readonly JobView[]): Batch[] {
+  const byKey = new Map<string, Batch>();
+  for (const job of [...jobs].sort(
+    (a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id),
+  )) {
+    const key = job.batch ?? job.id;
+    const batch = byKey.get(key);
+    if (batch) batch.jobs.push(job);
+    else byKey.set(key, { key, jobs: [job], createdAt: job.createdAt });
+  }
+  return [...byKey.values()].sort((a, b) => b.createdAt - a.createdAt);
+}
+
+function JobCard({ job }: { job: JobView }) {
+  const preview = useCreate((s) => (job.result ? s.previews[job.result.path] : undefined));
+  const loadPreview = useCreate((s) => s.loadPreview);
+  const cancel = useCreate((s) => s.cancel);
+  const retry = useCreate((s) => s.retry);
+  const remove = useCreate((s) => s.remove);
+  const setForm = useCreate((s) => s.setForm);
+  const takeLibraryPicture = useCreate((s) => s.takeLibraryPicture);
+  const [confirming, setConfirming] = useState(false);
+  const active = ACTIVE.includes(job.state);
+  const result = job.result;
+
+  useEffect(() => {
+    if (result) void loadPreview(result.path);
+  }, [result, loadPreview]);
+
+  const ratio = result ? `${result.width} / ${result.height}` : aspectOf(job);
+  const label = `${STATE_WORDS[job.state]}: ${typeof job.params.prompt === 'string' && job.params.prompt ? job.params.prompt : (job.inputName ?? 'image')}`;
+
+  return (
+    <article
+      className={`job job--${job.state}`}
+      aria-label={label}
+      data-state={job.state}
+      data-testid="job"
+    >
+      <div className="job__frame" style={{ aspectRatio: ratio }}>
+        {result && preview ? (
+          <img
+            src={preview}
+            alt={typeof job.params.prompt === 'string' ? job.params.prompt : 'Result'}
+          />
+        ) : active ? (
+          <div className="job__pending" aria-hidden="true">
+            <span className="job__spinner" />
+          </div>
+        ) : result ? (
+          <div className="job__pending" aria-hidden="true" />
+        ) : (
+          <div className="job__problem">
+            <Icon name={job.state === 'cancelled' ? 'info' : 'warning'} size={22} />
+            <p>{problemText(job)}</p>
+          </div>
+        )}
+        <span className={`job__state job__state--${job.state}`} role="status">
+          {STATE_WORDS[job.state]}
+        </span>
+      </div>
+      <div className="job__bar">
+        {result ? (
+          <span className="job__meta" title={`${result.libraryDir}/${result.path}`}>
+            {result.width}×{result.height}
+            {result.seed !== null ? ` · seed ${result.seed}` : ''}
+          </span>
+        ) : (
+          <span className="job__meta">{job.inputName ?? ''}</span>
+        )}
+        <span className="job__actions">
+          {active ? (
+            <button type="button" className="chip-button" onClick={() => void cancel(job.id)}>
+              Cancel
+            </button>
+          ) : null}
+          {job.state === 'failed' || job.state === 'cancelled' || job.state === 'filtered' ? (
+            <button type="button" className="chip-button" onClick={() => void retry(job.id)}>
+              Retry
+            </button>
+          ) : null}
+          {job.state === 'needs-attention' ? (
+            confirming ? (
+              <>
+                <button
+                  type="button"
+                  className="chip-button chip-button--warn"
+                  onClick={() => {
+                    setConfirming(false);
+                    void retry(job.id);
+                  }}
+                >
+                  Send again
+                </button>
+                <button type="button" className="chip-button" onClick={() => setConfirming(false)}>
+                  Keep
+                </button>
+              </>
+            ) : (
+              <button type="button" className="chip-button" onClick={() => setConfirming(true)}>
+                Retry…
+              </button>
+            )
+          ) : null}
+          {result ? (
+            <>
+              {result.seed !== null ? (
+                <button
+                  type="button"
+                  className="chip-button"
+                  title="Use this picture's seed for the next run"
+                  onClick={() => setForm({ seedMode: 'fixed', seed: result.seed ?? 0 })}
+                >
+                  Use seed
+                </button>
+              ) : null}
+              <button
+                type="button"
+                className="chip-button"
+                title="Upscale this picture"
+                onClick={() => {
+                  setForm({
+                    tab: 'upscale',
+                    ...(typeof job.params.prompt === 'string' ? { prompt: job.params.prompt } : {}),
+                  });
+                  void takeLibraryPicture(result.libraryDir, result.path);
+                }}
+              >
+                Upscale
+              </button>
+            </>
+          ) : null}
+          {!active ? (
+            <button
+              type="button"
+              className="chip-button chip-button--quiet"
+              aria-label="Remove from the list"
+              title="Remove from the list (the picture stays in the library)"
+              onClick={() => void remove(job.id)}
+            >
+              ×
+            </button>
+          ) : null}
+        </span>
+      </div>
+      {confirming ? (
+        <p className="job__confirm" role="alert">
+          It may have been charged — send again?
+        </p>
+      ) : null}
+    </article>
+  );
+}
+
+function problemText(job: JobView): string {
+  if (job.error) return job.error.message;
+  if (job.state === 'cancelled') return 'Cancelled. Nothing more will be sent for it.';
+  return 'This job did not finish.';
+}
+
+function aspectOf(job: JobView): string {
+  const ratio = job.params.aspect_ratio;
+  if (typeof ratio === 'string' && /^\d+:\d+$/.test(ratio)) return ratio.replace(':', ' / ');
+  return '1 / 1';
+}
+
+function BatchView({ batch }: { batch: Batch }) {
+  const first = batch.jobs[0];
+  if (!first) return null;
+  const prompt = typeof first.params.prompt === 'string' ? first.params.prompt : '';
+  const title =
+    first.kind === 'upscale'
+      ? `Upscale of ${first.inputName ?? 'a picture'}`
+      : prompt || (first.inputName ?? 'Untitled');
+  const seed = batch.jobs.length === 1 ? first.result?.seed : undefined;
+  const wide = batch.jobs.length === 1;
+  return (
+    <section className="batch" aria-label={title}>
+      <header className="batch__head">
+        <h2 className="batch__title" title={title}>
+          {title}
+        </h2>
+        <p className="batch__recipe">
+          {first.kind === 'image-to-image' && first.inputName ? `From ${first.inputName} · ` : ''}
+          {recipeLine(first.endpoint, first.params, seed)}
+          {typeof first.params.negative_prompt === 'string'
+            ? ` · leaving out “${first.params.negative_prompt}”`
+            : ''}
+        </p>
+      </header>
+      <div className={`batch__grid${wide ? ' batch__grid--one' : ''}`}>
+        {batch.jobs.map((job) => (
+          <JobCard key={job.id} job={job} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+export function Results() {
+  const jobs = useCreate((s) => s.jobs);
+  const queue = useCreate((s) => s.queue);
+  const batches = useMemo(() => batchesOf(Object.values(jobs)), [jobs]);
+  const running = Object.values(jobs).filter((j) => ACTIVE.includes(j.state)).length;
+
+  return (
+    <div className="results">
+      {queue?.message ? (
+        <p className="results__notice" role="status">
+          {queue.message}
+        </p>
+      ) : null}
+      {running > 0 ? (
+        <p className="results__status" role="status">
+          {running === 1 ? '1 image on its way' : `${running} images on their way`}
+        </p>
+      ) : null}
+      {batches.map((batch) => (
+        <BatchView key={batch.key} batch={batch} />
+      ))}
+    </div>
+  );
+}

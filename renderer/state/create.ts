@@ -1,0 +1,246 @@
+/**
+ * The Create place's state: the form, the input picture, the jobs as the core reports them, and
+ * previews of finished pictures. Actions talk to the core through the bridge.
+ */
+import { create } from 'zustand';
+import { UPLOAD_CHUNK_CHARS, type InputView, type JobView, type QueueView } from '../../shared/api';
+import {
+  INITIAL_FORM,
+  paramsOf,
+  problemsOf,
+  targetOf,
+  type FormState,
+} from '../features/create/form';
+import { getBridge } from './bridge';
+import { messageOf } from './connection';
+
+/** The picture in the drop zone: what the core says it is, and a local URL to show it. */
+export interface InputPicture extends InputView {
+  url: string | null;
+}
+
+interface CreateState {
+  form: FormState;
+  input: InputPicture | null;
+  /** Reading or uploading the dropped picture. */
+  inputBusy: boolean;
+  inputError: string | null;
+  jobs: Record<string, JobView>;
+  queue: QueueView | null;
+  /** Data URLs of finished pictures, by library path. */
+  previews: Record<string, string>;
+  /** Why the last run or job action failed (a sentence), or null. */
+  runError: string | null;
+  /** Field messages shown after a run was refused. */
+  problems: Record<string, string>;
+  running: boolean;
+  loadError: string | null;
+
+  setForm: (patch: Partial<FormState>) => void;
+  load: () => Promise<void>;
+  received: (job: JobView) => void;
+  removed: (id: string) => void;
+  setQueue: (queue: QueueView) => void;
+  /** Takes a dropped, pasted or chosen file. */
+  takeFile: (file: File) => Promise<void>;
+  /** Takes a picture of the library (by its path inside the library folder). */
+  takeLibraryPicture: (libraryDir: string, path: string) => Promise<void>;
+  clearInput: () => void;
+  run: () => Promise<boolean>;
+  cancel: (id: string) => Promise<void>;
+  retry: (id: string) => Promise<void>;
+  remove: (id: string) => Promise<void>;
+  loadPreview: (path: string) => Promise<void>;
+}
+
+/** Raw bytes per upload chunk so that its base64 fits UPLOAD_CHUNK_CHARS. */
+const CHUNK_BYTES = (UPLOAD_CHUNK_CHARS / 4) * 3;
+
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  const step = 0x8000;
+  for (let i = 0; i < bytes.length; i += step) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + step));
+  }
+  return btoa(binary);
+}
+
+/** Sends a file's bytes to the core in chunks (one WebSocket message is at most 1 MiB). */
+async function uploadFile(file: File): Promise<InputView> {
+  const bridge = getBridge();
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const { id } = await bridge.invoke('inputs.begin', {
+    name: file.name || 'pasted image.png',
+    size: bytes.length,
+  });
+  for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
+    await bridge.invoke('inputs.chunk', {
+      id,
+      offset,
+      data: base64(bytes.subarray(offset, offset + CHUNK_BYTES)),
+    });
+  }
+  return bridge.invoke('inputs.finish', { id });
+}
+
+const previewsLoading = new Set<string>();
+
+export const useCreate = create<CreateState>()((set, get) => ({
+  form: INITIAL_FORM,
+  input: null,
+  inputBusy: false,
+  inputError: null,
+  jobs: {},
+  queue: null,
+  previews: {},
+  runError: null,
+  problems: {},
+  running: false,
+  loadError: null,
+
+  setForm: (patch) =>
+    set((state) => {
+      const form = { ...state.form, ...patch };
+      // Clear the messages of the fields that changed.
+      const problems = { ...state.problems };
+      if (patch.prompt !== undefined) delete problems.prompt;
+      return { form, problems, runError: null };
+    }),
+
+  load: async () => {
+    try {
+      const { jobs, queue } = await getBridge().invoke('jobs.list', {});
+      set({ jobs: Object.fromEntries(jobs.map((j) => [j.id, j])), queue, loadError: null });
+    } catch (error) {
+      set({ loadError: messageOf(error) });
+    }
+  },
+
+  received: (job) => set((state) => ({ jobs: { ...state.jobs, [job.id]: job } })),
+  removed: (id) =>
+    set((state) => {
+      const jobs = Object.fromEntries(Object.entries(state.jobs).filter(([key]) => key !== id));
+      return { jobs };
+    }),
+  setQueue: (queue) => set({ queue }),
+
+  takeFile: async (file) => {
+    const previous = get().input;
+    set({ inputBusy: true, inputError: null });
+    try {
+      const path = window.atelier?.pathForFile?.(file) ?? '';
+      const view =
+        path !== ''
+          ? await getBridge().invoke('inputs.fromPath', { path })
+          : await uploadFile(file);
+      if (previous?.url) URL.revokeObjectURL(previous.url);
+      const url = typeof URL.createObjectURL === 'function' ? URL.createObjectURL(file) : null;
+      set((state) => {
+        const problems = { ...state.problems };
+        delete problems.image;
+        return { input: { ...view, url }, inputBusy: false, problems };
+      });
+    } catch (error) {
+      set({ inputBusy: false, inputError: messageOf(error) });
+    }
+  },
+
+  takeLibraryPicture: async (libraryDir, path) => {
+    set({ inputBusy: true, inputError: null });
+    try {
+      const full = `${libraryDir.replace(/[\\/]+$/, '')}/${path}`;
+      const view = await getBridge().invoke('inputs.fromPath', { path: full });
+      const previous = get().input;
+      if (previous?.url) URL.revokeObjectURL(previous.url);
+      set({ input: { ...view, url: get().previews[path] ?? null }, inputBusy: false });
+    } catch (error) {
+      set({ inputBusy: false, inputError: messageOf(error) });
+    }
+  },
+
+  clearInput: () => {
+    const previous = get().input;
+    if (previous?.url?.startsWith('blob:')) URL.revokeObjectURL(previous.url);
+    set({ input: null, inputError: null });
+  },
+
+  run: async () => {
+    const { form, input, running } = get();
+    if (running) return false;
+    const problems = problemsOf(form, input);
+    if (Object.keys(problems).length > 0) {
+      set({ problems, runError: null });
+      return false;
+    }
+    const { endpoint, kind } = targetOf(form);
+    set({ running: true, runError: null, problems: {} });
+    try {
+      const { jobs } = await getBridge().invoke('jobs.add', {
+        kind,
+        endpoint,
+        params: paramsOf(form),
+        count: form.tab === 'upscale' ? 1 : form.count,
+        ...(kind !== 'text-to-image' && input ? { input: input.id } : {}),
+      });
+      set((state) => ({
+        jobs: { ...state.jobs, ...Object.fromEntries(jobs.map((j) => [j.id, j])) },
+        running: false,
+      }));
+      return true;
+    } catch (error) {
+      set({ running: false, runError: messageOf(error) });
+      return false;
+    }
+  },
+
+  cancel: async (id) => {
+    try {
+      get().received(await getBridge().invoke('jobs.cancel', { id }));
+    } catch (error) {
+      set({ runError: messageOf(error) });
+    }
+  },
+  retry: async (id) => {
+    try {
+      get().received(await getBridge().invoke('jobs.retry', { id }));
+    } catch (error) {
+      set({ runError: messageOf(error) });
+    }
+  },
+  remove: async (id) => {
+    try {
+      await getBridge().invoke('jobs.remove', { id });
+      get().removed(id);
+    } catch (error) {
+      set({ runError: messageOf(error) });
+    }
+  },
+
+  loadPreview: async (path) => {
+    if (get().previews[path] || previewsLoading.has(path)) return;
+    previewsLoading.add(path);
+    try {
+      const { url } = await getBridge().invoke('results.preview', { path, size: 1024 });
+      set((state) => ({ previews: { ...state.previews, [path]: url } }));
+    } catch {
+      // The card shows the saved path instead; nothing the person must act on.
+    } finally {
+      previewsLoading.delete(path);
+    }
+  },
+}));
+
+/** Follows the core's job events; returns a function that stops. */
+export function followJobs(): () => void {
+  const bridge = getBridge();
+  const store = useCreate.getState();
+  const stops = [
+    bridge.on('jobs.changed', (job) => store.received(job)),
+    bridge.on('jobs.removed', ({ id }) => store.removed(id)),
+    bridge.on('jobs.queue', (queue) => store.setQueue(queue)),
+  ];
+  void store.load();
+  return () => {
+    for (const stop of stops) stop();
+  };
+}

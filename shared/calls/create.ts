@@ -1,0 +1,182 @@
+/**
+ * Create: making images. Jobs (text-to-image, image-to-image, upscale) on the core's queue, input
+ * images brought in by path (Electron) or by bytes in chunks (browser shell), and previews of results
+ * small enough for one message.
+ */
+import { z } from 'zod';
+import { Empty } from './common';
+
+/** The endpoints Create sends jobs to (ids of the endpoint table). */
+export const CREATE_ENDPOINTS = [
+  'generate.core',
+  'generate.sd3',
+  'generate.ultra',
+  'upscale.fast',
+  'upscale.conservative',
+  'upscale.creative',
+] as const;
+export const CreateEndpoint = z.enum(CREATE_ENDPOINTS);
+export type CreateEndpoint = z.infer<typeof CreateEndpoint>;
+
+export const CreateKind = z.enum(['text-to-image', 'image-to-image', 'upscale']);
+export type CreateKind = z.infer<typeof CreateKind>;
+
+/** The states a job shows (the same list as the core's queue). */
+export const JOB_VIEW_STATES = [
+  'waiting',
+  'preparing',
+  'sending',
+  'generating',
+  'saving',
+  'done',
+  'filtered',
+  'failed',
+  'needs-attention',
+  'cancelled',
+] as const;
+export const JobViewState = z.enum(JOB_VIEW_STATES);
+export type JobViewState = z.infer<typeof JobViewState>;
+
+/** A form value: text, a number or a switch (images travel separately, as staged inputs). */
+export const ParamScalar = z.union([z.string().max(20_000), z.number(), z.boolean()]);
+export const FormParams = z.record(z.string().max(64), ParamScalar);
+export type FormParams = z.infer<typeof FormParams>;
+
+/** A picture made by a job, saved in the library. */
+export const JobResult = z.object({
+  /** The library entry id. */
+  id: z.string(),
+  /** The image, relative to the library folder, with `/` separators. */
+  path: z.string(),
+  width: z.number(),
+  height: z.number(),
+  seed: z.number().nullable(),
+  format: z.string(),
+  /** Where the library folder is, for "saved to ..." lines. */
+  libraryDir: z.string(),
+});
+export type JobResult = z.infer<typeof JobResult>;
+
+export const JobView = z.object({
+  id: z.string(),
+  kind: z.string(),
+  endpoint: z.string(),
+  params: FormParams,
+  batch: z.string().optional(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  state: JobViewState,
+  attempts: z.number(),
+  /** A plain sentence: what happened and what to do. */
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  mayHaveBeenCharged: z.boolean(),
+  /** The name of the input image, for jobs that take one. */
+  inputName: z.string().optional(),
+  result: JobResult.optional(),
+  /** For filtered jobs: the sentence. */
+  note: z.string().optional(),
+});
+export type JobView = z.infer<typeof JobView>;
+
+export const QueueView = z.object({
+  online: z.boolean(),
+  running: z.number(),
+  waiting: z.number(),
+  needsAttention: z.number(),
+  message: z.string().optional(),
+});
+export type QueueView = z.infer<typeof QueueView>;
+
+/** An input image the core holds for jobs (a file path it was given, or bytes uploaded). */
+export const InputView = z.object({
+  id: z.string(),
+  name: z.string(),
+  width: z.number(),
+  height: z.number(),
+  bytes: z.number(),
+  /** What the file really is ('png', 'jpeg', 'gif' ...), read from its content. */
+  format: z.string(),
+});
+export type InputView = z.infer<typeof InputView>;
+
+/** Largest chunk of an upload, in base64 characters (well under the 1 MiB message limit). */
+export const UPLOAD_CHUNK_CHARS = 512 * 1024;
+/** Largest file accepted as an upload. */
+export const UPLOAD_MAX_BYTES = 64 * 1024 * 1024;
+/** How many images one click can make. */
+export const MAX_IMAGES_PER_RUN = 10;
+
+const Id = z.string().min(1).max(100);
+
+export const createCalls = {
+  /** Adds `count` jobs (each its own request) for one set of settings. */
+  'jobs.add': {
+    request: z
+      .object({
+        kind: CreateKind,
+        endpoint: CreateEndpoint,
+        params: FormParams,
+        count: z.number().int().min(1).max(MAX_IMAGES_PER_RUN),
+        /** A staged input image (from inputs.finish or inputs.fromPath). */
+        input: Id.optional(),
+      })
+      .strict(),
+    response: z.object({ jobs: z.array(JobView) }),
+  },
+  'jobs.list': {
+    request: Empty,
+    response: z.object({ jobs: z.array(JobView), queue: QueueView }),
+  },
+  'jobs.cancel': { request: z.object({ id: Id }).strict(), response: JobView },
+  /** Sends a failed, cancelled or needs-attention job again: only ever on the person's click. */
+  'jobs.retry': { request: z.object({ id: Id }).strict(), response: JobView },
+  /** Forgets a finished job (its picture stays in the library). */
+  'jobs.remove': { request: z.object({ id: Id }).strict(), response: Empty },
+  /** Starts an upload of image bytes (browser shell). */
+  'inputs.begin': {
+    request: z
+      .object({
+        name: z.string().min(1).max(255),
+        size: z.number().int().min(0).max(UPLOAD_MAX_BYTES),
+      })
+      .strict(),
+    response: z.object({ id: z.string() }),
+  },
+  /** One base64 chunk of an upload, in order. */
+  'inputs.chunk': {
+    request: z
+      .object({
+        id: Id,
+        offset: z.number().int().min(0),
+        data: z.string().max(UPLOAD_CHUNK_CHARS),
+      })
+      .strict(),
+    response: z.object({ received: z.number() }),
+  },
+  /** Ends an upload: the core reads the image by its content and answers what it is. */
+  'inputs.finish': { request: z.object({ id: Id }).strict(), response: InputView },
+  /** An image file on this computer by path (Electron drops, file dialogs). */
+  'inputs.fromPath': {
+    request: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    response: InputView,
+  },
+  /** A picture of the library as a data: URL small enough for one message. */
+  'results.preview': {
+    request: z
+      .object({
+        path: z.string().min(1).max(4096),
+        size: z.number().int().min(64).max(2048).optional(),
+      })
+      .strict(),
+    response: z.object({ url: z.string(), width: z.number(), height: z.number() }),
+  },
+} as const;
+
+export const createEvents = {
+  /** A job was added or changed. */
+  'jobs.changed': JobView,
+  /** A job was forgotten. */
+  'jobs.removed': z.object({ id: z.string() }),
+  /** The queue's own state (offline, counts). */
+  'jobs.queue': QueueView,
+} as const;

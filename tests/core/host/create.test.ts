@@ -1,0 +1,293 @@
+/**
+ * Create in the core against the Sandbox over real HTTP, with a temporary data and library folder:
+ * text-to-image, image-to-image from uploaded bytes, every upscaler, the content filter, errors as
+ * sentences, cancel, and every finished job's image and sidecar in the library folder.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CreateEndpoint, EventName, FormParams, JobView } from '../../../shared/api';
+import { SANDBOX_API_KEY, startSandbox, type Sandbox } from '../../../electron/core/sandbox';
+import { createStabilityClient, type StabilityClient } from '../../../electron/core/stability';
+import { createCreateService, type CreateService } from '../../../electron/core/host/create';
+
+let sandbox: Sandbox;
+let client: StabilityClient;
+let root: string;
+let libraryDir: string;
+let service: CreateService;
+const views = new Map<string, JobView>();
+const waiters = new Set<() => void>();
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ startingCredits: 100_000, faults: {} });
+  client = createStabilityClient({ baseUrl: sandbox.url, apiKey: SANDBOX_API_KEY });
+});
+
+afterAll(async () => {
+  await client.close();
+  await sandbox.close();
+});
+
+beforeEach(async () => {
+  sandbox.setFaults({});
+  root = mkdtempSync(path.join(tmpdir(), 'atelier-create-'));
+  libraryDir = path.join(root, 'library');
+  views.clear();
+  service = await createCreateService({
+    dataDir: path.join(root, 'data'),
+    libraryDir: () => libraryDir,
+    client: () => Promise.resolve({ client, sandbox: true }),
+    emit: (event: EventName, payload: unknown) => {
+      if (event === 'jobs.changed') {
+        const view = payload as JobView;
+        views.set(view.id, view);
+        for (const wake of [...waiters]) wake();
+      }
+    },
+    pollMs: 5,
+  });
+});
+
+afterEach(async () => {
+  await service.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const FINISHED = ['done', 'filtered', 'failed', 'needs-attention', 'cancelled'];
+
+/** Resolves once the job is in a state that passes `test`. */
+function until(id: string, test: (view: JobView) => boolean): Promise<JobView> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const view = views.get(id);
+      if (view && test(view)) {
+        waiters.delete(check);
+        resolve(view);
+      }
+    };
+    waiters.add(check);
+    check();
+  });
+}
+
+const finished = (id: string) => until(id, (v) => FINISHED.includes(v.state));
+
+async function png(width: number, height: number): Promise<Buffer> {
+  return sharp({
+    create: { width, height, channels: 3, background: { r: 200, g: 120, b: 40 } },
+  })
+    .png()
+    .toBuffer();
+}
+
+/** Uploads bytes the way the browser shell does: begin, chunks, finish. */
+async function upload(bytes: Buffer, name: string) {
+  const { id } = await service.handlers['inputs.begin']({ name, size: bytes.length });
+  const chunk = 4096;
+  for (let offset = 0; offset < bytes.length; offset += chunk) {
+    await service.handlers['inputs.chunk']({
+      id,
+      offset,
+      data: bytes.subarray(offset, offset + chunk).toString('base64'),
+    });
+  }
+  return service.handlers['inputs.finish']({ id });
+}
+
+function expectInLibrary(view: JobView) {
+  expect(view.state).toBe('done');
+  const result = view.result;
+  expect(result).toBeDefined();
+  if (!result) return;
+  const image = path.join(libraryDir, result.path);
+  expect(existsSync(image)).toBe(true);
+  const sidecar = image.replace(/\.[a-z]+$/, '.json');
+  expect(existsSync(sidecar)).toBe(true);
+  return JSON.parse(readFileSync(sidecar, 'utf8')) as Record<string, unknown>;
+}
+
+describe('text-to-image', () => {
+  it('makes 4 images of one prompt, each its own request, each in the library with its sidecar', async () => {
+    const before = sandbox.requests.length;
+    const { jobs } = await service.handlers['jobs.add']({
+      kind: 'text-to-image',
+      endpoint: 'generate.core',
+      params: { prompt: 'a lighthouse at dusk', aspect_ratio: '16:9', output_format: 'png' },
+      count: 4,
+    });
+    expect(jobs).toHaveLength(4);
+    expect(new Set(jobs.map((j) => j.batch)).size).toBe(1);
+    const done = await Promise.all(jobs.map((j) => finished(j.id)));
+    for (const view of done) {
+      const sidecar = expectInLibrary(view);
+      expect(sidecar?.params).toMatchObject({ prompt: 'a lighthouse at dusk' });
+      expect(view.result?.width).toBe(2016);
+    }
+    expect(sandbox.requests.length - before).toBe(4);
+    const listed = await service.handlers['jobs.list']({});
+    expect(listed.jobs.filter((j) => j.state === 'done')).toHaveLength(4);
+  });
+
+  it('sends SD 3.5 with its model and cfg scale, and Ultra', async () => {
+    const { jobs } = await service.handlers['jobs.add']({
+      kind: 'text-to-image',
+      endpoint: 'generate.sd3',
+      params: { prompt: 'fox', model: 'sd3.5-large-turbo', cfg_scale: 1.5, seed: 42 },
+      count: 1,
+    });
+    const { jobs: ultra } = await service.handlers['jobs.add']({
+      kind: 'text-to-image',
+      endpoint: 'generate.ultra',
+      params: { prompt: 'fox', style_preset: 'anime' },
+      count: 1,
+    });
+    const sd3 = expectInLibrary(await finished(jobs[0]?.id ?? ''));
+    expect(sd3?.model).toBe('sd3.5-large-turbo');
+    expect(sd3?.seed).toBe(42);
+    expectInLibrary(await finished(ultra[0]?.id ?? ''));
+  });
+
+  it('shows the content filter as its own outcome, and errors as plain sentences', async () => {
+    const add = (prompt: string) =>
+      service.handlers['jobs.add']({
+        kind: 'text-to-image',
+        endpoint: 'generate.core',
+        params: { prompt },
+        count: 1,
+      });
+    const filtered = await finished((await add('sandbox-filter cat')).jobs[0]?.id ?? '');
+    expect(filtered.state).toBe('filtered');
+    expect(filtered.error?.message).toMatch(/content filter/i);
+
+    const moderated = await finished((await add('sandbox-moderate cat')).jobs[0]?.id ?? '');
+    expect(moderated.state).toBe('failed');
+    expect(moderated.error?.message).toMatch(/\./);
+    expect(moderated.error?.message).not.toMatch(/^\d{3}$/);
+
+    const language = await finished((await add('sandbox-language cat')).jobs[0]?.id ?? '');
+    expect(language.state).toBe('failed');
+    expect(language.error?.message.length).toBeGreaterThan(20);
+
+    // A bad value never costs a request: refused before sending, with the field named.
+    const before = sandbox.requests.length;
+    const bad = await service.handlers['jobs.add']({
+      kind: 'text-to-image',
+      endpoint: 'generate.core',
+      params: { prompt: 'x', aspect_ratio: '7:3' },
+      count: 1,
+    });
+    const refused = await finished(bad.jobs[0]?.id ?? '');
+    expect(refused.state).toBe('failed');
+    expect(refused.error?.message).toMatch(/nothing was charged/);
+    expect(sandbox.requests.length).toBe(before);
+  });
+
+  it('cancels a running job, and retries it only when asked', async () => {
+    sandbox.setFaults({ latencyMs: 60_000 });
+    const { jobs } = await service.handlers['jobs.add']({
+      kind: 'text-to-image',
+      endpoint: 'generate.core',
+      params: { prompt: 'slow' },
+      count: 1,
+    });
+    const id = jobs[0]?.id ?? '';
+    await until(id, (v) => v.state === 'generating');
+    await service.handlers['jobs.cancel']({ id });
+    const cancelled = await finished(id);
+    expect(cancelled.state).toBe('cancelled');
+    sandbox.setFaults({});
+    await service.handlers['jobs.retry']({ id });
+    expectInLibrary(await until(id, (v) => v.state === 'done'));
+  });
+});
+
+describe('image-to-image and upscale', () => {
+  it('transforms an uploaded picture at two strengths', async () => {
+    const input = await upload(await png(800, 600), 'photo.png');
+    expect(input).toMatchObject({ name: 'photo.png', width: 800, height: 600, format: 'png' });
+    const ids: string[] = [];
+    for (const strength of [0.3, 0.8]) {
+      const { jobs } = await service.handlers['jobs.add']({
+        kind: 'image-to-image',
+        endpoint: 'generate.sd3',
+        params: { prompt: 'as a watercolour', mode: 'image-to-image', strength },
+        count: 1,
+        input: input.id,
+      });
+      ids.push(jobs[0]?.id ?? '');
+    }
+    for (const id of ids) {
+      const view = await finished(id);
+      const sidecar = expectInLibrary(view);
+      expect(view.inputName).toBe('photo.png');
+      expect((sidecar?.inputs as unknown[]).length).toBe(1);
+    }
+    const sent = sandbox.requests.filter((r) => r.path.endsWith('/generate/sd3')).slice(-2);
+    expect(sent.map((r) => r.fields.find((f) => f.name === 'strength')?.value)).toEqual([
+      '0.3',
+      '0.8',
+    ]);
+  });
+
+  it('upscales with each upscaler (creative is polled)', async () => {
+    const input = await upload(await png(512, 512), 'small.png');
+    const runs: { endpoint: CreateEndpoint; params: FormParams }[] = [
+      { endpoint: 'upscale.fast', params: {} },
+      { endpoint: 'upscale.conservative', params: { prompt: 'sharp', creativity: 0.3 } },
+      { endpoint: 'upscale.creative', params: { prompt: 'sharp', creativity: 0.2 } },
+    ];
+    for (const run of runs) {
+      const { jobs } = await service.handlers['jobs.add']({
+        kind: 'upscale',
+        endpoint: run.endpoint,
+        params: run.params,
+        count: 1,
+        input: input.id,
+      });
+      const view = await finished(jobs[0]?.id ?? '');
+      expectInLibrary(view);
+      expect(view.result?.width).toBeGreaterThan(512);
+    }
+    const preview = await service.handlers['results.preview']({
+      path: [...views.values()].find((v) => v.result)?.result?.path ?? '',
+      size: 256,
+    });
+    expect(preview.url).toMatch(/^data:image\/webp;base64,/);
+    expect(Math.max(preview.width, preview.height)).toBeLessThanOrEqual(256);
+  });
+
+  it('refuses what is not a picture with a sentence, and an image too small for the upscaler', async () => {
+    await expect(upload(Buffer.from('hello, not a picture'), 'notes.png')).rejects.toThrow(
+      /not an image|isn’t an image|not a picture|text/i,
+    );
+    const tiny = await upload(await png(16, 16), 'tiny.png');
+    const { jobs } = await service.handlers['jobs.add']({
+      kind: 'upscale',
+      endpoint: 'upscale.fast',
+      params: {},
+      count: 1,
+      input: tiny.id,
+    });
+    const view = await finished(jobs[0]?.id ?? '');
+    expect(view.state).toBe('failed');
+    expect(view.error?.message).toMatch(/32/);
+  });
+
+  it('takes a picture by path (Electron drops) and refuses an image job without one', async () => {
+    const file = path.join(root, 'dropped.png');
+    writeFileSync(file, await png(300, 200));
+    const input = await service.handlers['inputs.fromPath']({ path: file });
+    expect(input).toMatchObject({ name: 'dropped.png', width: 300, height: 200 });
+    await expect(
+      service.handlers['jobs.add']({
+        kind: 'upscale',
+        endpoint: 'upscale.fast',
+        params: {},
+        count: 1,
+      }),
+    ).rejects.toThrow(/Drop a picture/);
+  });
+});
