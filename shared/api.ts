@@ -9,9 +9,11 @@
  */
 import { z } from 'zod';
 import { accountCalls, accountEvents } from './calls/account';
-import { appCalls } from './calls/app';
+import { appCalls, appEvents } from './calls/app';
 import { settingsCalls, settingsEvents } from './calls/settings';
 import { createCalls, createEvents } from './calls/create';
+import { libraryCalls, libraryEvents } from './calls/library';
+import { compareCalls, compareEvents } from './calls/compare';
 
 // ---------------------------------------------------------------------------------------------
 // Groups of calls: each lives in shared/calls/<group>.ts with its schemas; this file joins them.
@@ -20,6 +22,8 @@ export * from './calls/account';
 export * from './calls/app';
 export * from './calls/settings';
 export * from './calls/create';
+export * from './calls/library';
+export * from './calls/compare';
 export { Empty } from './calls/common';
 
 // ---------------------------------------------------------------------------------------------
@@ -35,6 +39,8 @@ export const calls = {
   ...settingsCalls,
   ...accountCalls,
   ...createCalls,
+  ...libraryCalls,
+  ...compareCalls,
 } as const;
 
 export type CallName = keyof typeof calls;
@@ -49,9 +55,12 @@ export function isCallName(value: unknown): value is CallName {
 // Events (core -> renderer)
 
 export const events = {
+  ...appEvents,
   ...settingsEvents,
   ...accountEvents,
   ...createEvents,
+  ...libraryEvents,
+  ...compareEvents,
 } as const;
 
 export type EventName = keyof typeof events;

@@ -19,11 +19,16 @@ import { describeError, redact } from './redact';
 import { createServices, type Services } from './services';
 import { createAccount } from './account';
 import { createCreateService } from './create';
+import { createLibraryService, type LibraryService } from './library';
+import { createCompareService, stagedInputFile } from './compare';
+import type { LibraryOptions, TrashFunction } from '../library';
+import { shellHandlers, type ShellServices } from './shell-services';
 import type { SandboxOptions } from '../sandbox';
 import type { KeychainStoreOptions, Vault } from '../vault';
 
 export { DEFAULT_API_BASE, resolveApiBase } from './api-base';
 export { redact } from './redact';
+export { fallbackLibraryDir, type ShellServices } from './shell-services';
 export {
   createServices,
   NO_KEY_MESSAGE,
@@ -54,6 +59,12 @@ export interface HostOptions {
   keychain?: KeychainStoreOptions | false;
   /** Options for the in-process Sandbox (tests). */
   sandboxOptions?: SandboxOptions;
+  /** Dialogs, reveal, drag out: the desktop shell's (electron/shell/services.ts); none in a browser. */
+  shellServices?: ShellServices;
+  /** The OS trash for deleted library images (Electron: shell.trashItem). */
+  trash?: TrashFunction;
+  /** Options for opening the library (tests: watch, debounce). */
+  libraryOptions?: LibraryOptions;
 }
 
 export type HostListener = (event: EventName, payload: unknown) => void;
@@ -78,6 +89,8 @@ export interface Host {
   apiBase(): string;
   /** The library folder: --library for this run, else the setting, else null (the default). */
   libraryDir(): string | null;
+  /** The library in force (opened on first use) and the media the shells serve from it. */
+  library: LibraryService;
 }
 
 export async function createHost(options: HostOptions): Promise<Host> {
@@ -131,7 +144,6 @@ export async function createHost(options: HostOptions): Promise<Host> {
     log,
     version: options.version,
   });
-
   const create = await createCreateService({
     dataDir,
     libraryDir: () => libraryOverride ?? settings.get().libraryDir,
@@ -141,14 +153,33 @@ export async function createHost(options: HostOptions): Promise<Host> {
     log,
   });
   const stopConcurrency = settings.subscribe((next) => create.setConcurrency(next.concurrency));
+  const library = createLibraryService({
+    libraryDir: () => libraryOverride ?? settings.get().libraryDir,
+    shell: options.shell,
+    emit: (event, payload) => hub.emit(event, payload),
+    log,
+    ...(options.trash ? { trash: options.trash } : {}),
+    ...(options.shellServices
+      ? { reveal: (file: string) => options.shellServices?.reveal(file) }
+      : {}),
+    ...(options.libraryOptions ? { libraryOptions: options.libraryOptions } : {}),
+  });
+  const stopLibraryFolder = settings.subscribe(() => library.folderMayHaveChanged());
+  const compare = createCompareService({
+    library: () => library.current(),
+    stagedInput: (id) => stagedInputFile(dataDir, id),
+  });
 
   const handlers: Handlers = {
     'app.info': () => Promise.resolve({ ...info }),
     'app.ping': ({ message }) => Promise.resolve({ message, receivedAt: Date.now() }),
     'settings.get': () => Promise.resolve(settings.get()),
     'settings.set': (patch) => settings.set(patch),
+    ...shellHandlers(options.shellServices, () => libraryOverride ?? settings.get().libraryDir),
     ...account.handlers,
     ...create.handlers,
+    ...library.handlers,
+    ...compare.handlers,
   };
 
   const inner = createDispatch(handlers, {
@@ -214,6 +245,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
         account.close();
         stopConcurrency();
         await create.close();
+        stopLibraryFolder();
+        await library.close();
         await services.close();
         for (const stop of [...listeners]) stop();
       })();
@@ -222,6 +255,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     envApiKey: () => apiKey,
     apiBase: () => resolveApiBase(settings.get(), env),
     libraryDir: () => libraryOverride ?? settings.get().libraryDir,
+    library,
   };
 }
 

@@ -1,0 +1,422 @@
+/**
+ * The library service: ONE open library for the folder in force (--library, else the setting,
+ * else <Pictures>/Atelier), opened on first use, reopened when the folder changes, closed with the
+ * host. It implements the library.* calls, forwards the library's changes as `library.changed`,
+ * and resolves media requests for the shells (files of the library only, thumbnails by id).
+ */
+import { randomUUID } from 'node:crypto';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import type {
+  EventName,
+  EventPayload,
+  LibraryItem,
+  LibraryRecipe,
+  ShellKind,
+} from '../../../shared/api';
+import {
+  LibraryError,
+  THUMB_SIZES,
+  openLibrary,
+  type Library,
+  type LibraryEntry,
+  type LibraryOptions,
+  type ResolveResult,
+  type Sidecar,
+  type ThumbSize,
+  type TrashFunction,
+} from '../library';
+import { PlainError, type Handlers } from '../rpc/dispatch';
+
+export type LibraryCallName =
+  | 'library.query'
+  | 'library.get'
+  | 'library.setFavourite'
+  | 'library.delete'
+  | 'library.undoDelete'
+  | 'library.import'
+  | 'library.importBegin'
+  | 'library.importChunk'
+  | 'library.importFinish'
+  | 'library.reveal'
+  | 'library.folder';
+
+/** The URL prefix of media in the Electron shell (see electron/shell/media.ts). */
+export const ELECTRON_MEDIA_BASE = 'atelier-media://library';
+
+export interface LibraryServiceOptions {
+  /** The folder chosen (--library or the setting), or null for the default. */
+  libraryDir: () => string | null;
+  shell: ShellKind;
+  emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+  /** The OS trash (Electron: shell.trashItem); without it deleted files wait in .atelier/trash. */
+  trash?: TrashFunction;
+  /** Shows a file in the system file manager (Electron: shell.showItemInFolder). */
+  reveal?: (absolutePath: string) => void;
+  /** Options for openLibrary (tests: debounce, watch). */
+  libraryOptions?: LibraryOptions;
+  log?: (line: string) => void;
+}
+
+/** What the shells need to serve media: files of the library only. */
+export interface MediaSource {
+  /** A request path below /media/ resolved to a real file of the library, or refused. */
+  resolve(requestPath: string): Promise<ResolveResult>;
+  /** The absolute path of the thumbnail of an entry, or null when there is no such entry. */
+  thumbnail(id: string, size: number): Promise<string | null>;
+}
+
+export interface LibraryService {
+  handlers: Pick<Handlers, LibraryCallName>;
+  media: MediaSource;
+  /** The folder in force now, absolute. */
+  dir(): string;
+  /** The open library (opened now if needed, reopened if the folder changed). */
+  current(): Promise<Library>;
+  /** Call when the setting may have changed: reopens on another folder and says so. */
+  folderMayHaveChanged(): void;
+  close(): Promise<void>;
+}
+
+/** <Pictures>/Atelier: the library when none is chosen. */
+export function defaultLibraryFolder(): string {
+  return path.join(homedir(), 'Pictures', 'Atelier');
+}
+
+export function itemOf(entry: LibraryEntry): LibraryItem {
+  return {
+    id: entry.id,
+    path: entry.path,
+    operation: entry.operation,
+    endpoint: entry.endpoint,
+    model: entry.model,
+    prompt: entry.prompt,
+    negativePrompt: entry.negativePrompt,
+    seed: entry.seed,
+    createdAt: entry.createdAt,
+    createdMs: entry.createdMs,
+    format: entry.format,
+    width: entry.width,
+    height: entry.height,
+    bytes: entry.bytes,
+    sha256: entry.sha256,
+    favourite: entry.favourite,
+    sandbox: entry.sandbox,
+    credits: entry.credits,
+  };
+}
+
+function recipeOf(sidecar: Sidecar): LibraryRecipe {
+  return {
+    params: sidecar.params,
+    finishReason: sidecar.finishReason,
+    appVersion: sidecar.appVersion,
+    inputs: sidecar.inputs.map((i) => ({
+      role: i.role,
+      file: i.file,
+      width: i.width,
+      height: i.height,
+    })),
+    source: sidecar.source
+      ? {
+          kind: sidecar.source.kind,
+          name: sidecar.source.name,
+          parameters: sidecar.source.parameters,
+        }
+      : null,
+  };
+}
+
+const THUMB_SET = new Set<number>(THUMB_SIZES);
+const ID_SHAPE = /^[0-9A-Za-z]{1,64}$/;
+const UPLOAD_MAX = 64 * 1024 * 1024;
+
+interface Upload {
+  name: string;
+  size: number;
+  chunks: Buffer[];
+  received: number;
+}
+
+function notFound(): PlainError {
+  return new PlainError(
+    'not_found',
+    'That image is no longer in the library. It may have been deleted or moved; the list is up to date now.',
+  );
+}
+
+export function createLibraryService(options: LibraryServiceOptions): LibraryService {
+  const log = options.log ?? (() => undefined);
+  const dir = () => path.resolve(options.libraryDir() ?? defaultLibraryFolder());
+  let open: { dir: string; library: Promise<Library>; stop: (() => void) | null } | null = null;
+  let closed = false;
+  const uploads = new Map<string, Upload>();
+
+  const emitChanged = (payload: EventPayload<'library.changed'>) => {
+    try {
+      options.emit('library.changed', payload);
+    } catch (error) {
+      log(`library: a change could not be sent (${error instanceof Error ? error.message : ''})`);
+    }
+  };
+
+  const shut = (state: NonNullable<typeof open>) => {
+    state.stop?.();
+    return state.library.then(
+      (library) => library.close(),
+      () => undefined,
+    );
+  };
+
+  const current = (): Promise<Library> => {
+    if (closed) {
+      return Promise.reject(
+        new PlainError('not_available', 'Atelier is shutting down. Start it again to continue.'),
+      );
+    }
+    const wanted = dir();
+    if (open?.dir === wanted) return open.library;
+    if (open) void shut(open);
+    const state: NonNullable<typeof open> = {
+      dir: wanted,
+      library: openLibrary(wanted, {
+        ...(options.trash ? { trash: options.trash } : {}),
+        ...options.libraryOptions,
+      }),
+      stop: null,
+    };
+    open = state;
+    state.library.then(
+      (library) => {
+        if (closed || open !== state) return;
+        const { removedTemp, recovered, incomplete, damagedSidecars } = library.report;
+        const repaired = removedTemp.length + recovered.length + damagedSidecars.length;
+        if (repaired > 0 || incomplete.length > 0) {
+          log(
+            `library: the start-up check repaired ${repaired} file(s); ${incomplete.length} image(s) are incomplete and not shown.`,
+          );
+        }
+        state.stop = library.onChange((change) => {
+          if (open !== state) return;
+          emitChanged({
+            added: change.added.map(itemOf),
+            updated: change.updated.map(itemOf),
+            removed: change.removed,
+            reset: false,
+          });
+        });
+      },
+      () => {
+        // A folder that cannot be opened now may work later (a drive plugged in): try again then.
+        if (open === state) open = null;
+      },
+    );
+    return state.library;
+  };
+
+  /** Runs a library action; the library's own sentences reach the person as they are. */
+  const withLibrary = async <T>(task: (library: Library) => Promise<T>): Promise<T> => {
+    let library: Library;
+    try {
+      library = await current();
+    } catch (error) {
+      if (error instanceof LibraryError) throw new PlainError(error.code, error.message);
+      throw error;
+    }
+    try {
+      return await task(library);
+    } catch (error) {
+      if (error instanceof LibraryError) {
+        if (error.code === 'not-found') throw notFound();
+        throw new PlainError(error.code, error.message);
+      }
+      throw error;
+    }
+  };
+
+  const requireEntry = (library: Library, id: string): LibraryEntry => {
+    const entry = library.get(id);
+    if (!entry) throw notFound();
+    return entry;
+  };
+
+  const handlers: LibraryService['handlers'] = {
+    'library.query': (request) =>
+      withLibrary((library) => {
+        const result = library.query({
+          ...(request.text !== undefined ? { text: request.text } : {}),
+          ...(request.operations?.length ? { operations: request.operations } : {}),
+          ...(request.models?.length ? { models: request.models } : {}),
+          ...(request.from !== undefined ? { from: request.from } : {}),
+          ...(request.to !== undefined ? { to: request.to } : {}),
+          ...(request.favourites ? { favourites: true } : {}),
+          ...(request.sandbox !== undefined ? { sandbox: request.sandbox } : {}),
+          offset: request.offset,
+          limit: request.limit,
+        });
+        return Promise.resolve({
+          total: result.total,
+          all: library.list().length,
+          offset: request.offset,
+          entries: result.entries.map(itemOf),
+          facets: library.facets(),
+        });
+      }),
+    'library.get': ({ id }) =>
+      withLibrary(async (library) => {
+        const entry = requireEntry(library, id);
+        const sidecar = await library.readSidecar(id);
+        if (!sidecar) throw notFound();
+        return { entry: itemOf(entry), recipe: recipeOf(sidecar) };
+      }),
+    'library.setFavourite': ({ id, favourite }) =>
+      withLibrary(async (library) => {
+        requireEntry(library, id);
+        return itemOf(await library.setFavourite(id, favourite));
+      }),
+    'library.delete': ({ ids }) =>
+      withLibrary(async (library) => {
+        for (const id of ids) requireEntry(library, id);
+        return library.delete(ids);
+      }),
+    'library.undoDelete': ({ token }) =>
+      withLibrary(async (library) => ({
+        entries: (await library.undoDelete(token)).map(itemOf),
+      })),
+    'library.import': ({ path: file }) =>
+      withLibrary(async (library) => {
+        if (!path.isAbsolute(file)) {
+          throw new PlainError('bad_path', 'Atelier could not find that file. Drop it again.');
+        }
+        try {
+          return itemOf(await library.import({ path: file }));
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+            throw new PlainError('not_found', 'That file is gone. Drop it again.');
+          }
+          throw error;
+        }
+      }),
+    'library.importBegin': ({ name, size }) => {
+      if (uploads.size >= 32) {
+        // Forget the oldest: an upload left half-way by a closed page.
+        const oldest = uploads.keys().next().value;
+        if (oldest !== undefined) uploads.delete(oldest);
+      }
+      const id = randomUUID();
+      uploads.set(id, {
+        name: path.basename(name.replaceAll('\\', '/')),
+        size,
+        chunks: [],
+        received: 0,
+      });
+      return Promise.resolve({ id });
+    },
+    'library.importChunk': ({ id, offset, data }) => {
+      const upload = uploads.get(id);
+      if (!upload)
+        throw new PlainError('upload_gone', 'That import is not open. Drop the file again.');
+      if (offset !== upload.received) {
+        uploads.delete(id);
+        throw new PlainError('bad_offset', 'The import arrived out of order. Drop the file again.');
+      }
+      const bytes = Buffer.from(data, 'base64');
+      if (upload.received + bytes.length > Math.min(upload.size, UPLOAD_MAX)) {
+        uploads.delete(id);
+        throw new PlainError(
+          'too_big',
+          'The import is larger than announced. Drop the file again.',
+        );
+      }
+      upload.chunks.push(bytes);
+      upload.received += bytes.length;
+      return Promise.resolve({ received: upload.received });
+    },
+    'library.importFinish': ({ id }) => {
+      const upload = uploads.get(id);
+      if (!upload)
+        throw new PlainError('upload_gone', 'That import is not open. Drop the file again.');
+      uploads.delete(id);
+      if (upload.received !== upload.size) {
+        throw new PlainError('incomplete', 'Only part of the file arrived. Drop it again.');
+      }
+      return withLibrary(async (library) =>
+        itemOf(await library.import({ bytes: Buffer.concat(upload.chunks), name: upload.name })),
+      );
+    },
+    'library.reveal': ({ id }) =>
+      withLibrary((library) => {
+        const entry = requireEntry(library, id);
+        if (!options.reveal) {
+          throw new PlainError(
+            'not_available',
+            `Showing a file in its folder works only in the desktop app. The image is in ${library.dir}, at ${entry.path}.`,
+          );
+        }
+        options.reveal(library.absolutePath(entry.path));
+        return Promise.resolve({});
+      }),
+    'library.folder': () =>
+      Promise.resolve({
+        dir: dir(),
+        isDefault: options.libraryDir() === null,
+        mediaBase: options.shell === 'electron' ? ELECTRON_MEDIA_BASE : '',
+        canReveal: options.reveal !== undefined,
+      }),
+  };
+
+  const media: MediaSource = {
+    async resolve(requestPath) {
+      let library: Library;
+      try {
+        library = await current();
+      } catch {
+        return { ok: false, reason: 'not-found' };
+      }
+      // The thumbnail cache is reached by id (thumbnail below), never by path.
+      const result = await library.resolve(requestPath);
+      if (result.ok && requestPath.replace(/^\/+/, '').startsWith('.')) {
+        return { ok: false, reason: 'bad-path' };
+      }
+      return result;
+    },
+    async thumbnail(id, size) {
+      if (!ID_SHAPE.test(id) || !THUMB_SET.has(size)) return null;
+      let library: Library;
+      try {
+        library = await current();
+      } catch {
+        return null;
+      }
+      if (!library.get(id)) return null;
+      try {
+        return await library.thumbnail(id, size as ThumbSize);
+      } catch (error) {
+        log(`library: no thumbnail for ${id} (${error instanceof Error ? error.message : ''})`);
+        return null;
+      }
+    },
+  };
+
+  return {
+    handlers,
+    media,
+    dir,
+    current,
+    folderMayHaveChanged() {
+      if (closed || !open || open.dir === dir()) return;
+      const previous = open;
+      open = null;
+      void shut(previous).then(() =>
+        emitChanged({ added: [], updated: [], removed: [], reset: true }),
+      );
+    },
+    async close() {
+      closed = true;
+      uploads.clear();
+      const state = open;
+      open = null;
+      if (state) await shut(state);
+    },
+  };
+}

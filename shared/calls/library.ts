@@ -1,0 +1,195 @@
+/**
+ * The Library: the gallery over the library folder. Pages of entries (newest first, searched and
+ * filtered in the core), the full recipe of one image, favourites, delete with undo, import
+ * (a path in Electron, bytes in chunks in the browser shell), reveal, where the folder is.
+ *
+ * Images and thumbnails are not sent in messages: the renderer loads them from URLs built on
+ * `mediaBase` (library.folder): `${mediaBase}/media/<path>` and `${mediaBase}/thumb/<id>/<size>`.
+ */
+import { z } from 'zod';
+import { Empty } from './common';
+
+/** One image as the gallery lists it (a summary of its sidecar). */
+export const LibraryItem = z.object({
+  id: z.string(),
+  /** The image, relative to the library folder, with `/` separators. */
+  path: z.string(),
+  operation: z.string(),
+  endpoint: z.string().nullable(),
+  model: z.string().nullable(),
+  prompt: z.string(),
+  negativePrompt: z.string(),
+  seed: z.number().nullable(),
+  /** ISO 8601. */
+  createdAt: z.string(),
+  createdMs: z.number(),
+  format: z.string(),
+  width: z.number(),
+  height: z.number(),
+  bytes: z.number(),
+  /** Content hash: changes when the file does (cache key for thumbnails). */
+  sha256: z.string(),
+  favourite: z.boolean(),
+  sandbox: z.boolean(),
+  credits: z.number().nullable(),
+});
+export type LibraryItem = z.infer<typeof LibraryItem>;
+
+/** Sizes of thumbnails the core makes (longest side, pixels). */
+export const LIBRARY_THUMB_SIZES = [128, 256, 512] as const;
+/** Most entries one query answers (the grid asks page by page). */
+export const LIBRARY_PAGE_MAX = 500;
+
+const Id = z.string().min(1).max(100);
+
+export const LibraryFilter = z
+  .object({
+    /** Words that must all appear in the prompt, negative prompt or file name. */
+    text: z.string().max(1000).optional(),
+    operations: z.array(z.string().max(64)).max(50).optional(),
+    models: z.array(z.string().max(128)).max(50).optional(),
+    /** Created at or after (ms since the epoch). */
+    from: z.number().optional(),
+    /** Created before (ms since the epoch). */
+    to: z.number().optional(),
+    favourites: z.boolean().optional(),
+    /** true: only Sandbox images; false: none of them; absent: both. */
+    sandbox: z.boolean().optional(),
+  })
+  .strict();
+export type LibraryFilter = z.infer<typeof LibraryFilter>;
+
+export const LibraryQueryRequest = LibraryFilter.extend({
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(0).max(LIBRARY_PAGE_MAX).default(200),
+}).strict();
+export type LibraryQueryRequest = z.input<typeof LibraryQueryRequest>;
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+const JsonValue: z.ZodType<Json> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(JsonValue),
+    z.record(z.string(), JsonValue),
+  ]),
+);
+
+/** The full recipe of one image (from its sidecar). */
+export const LibraryRecipe = z.object({
+  /** Every parameter sent, by its API name. */
+  params: z.record(z.string(), JsonValue),
+  finishReason: z.string().nullable(),
+  appVersion: z.string(),
+  inputs: z.array(
+    z.object({ role: z.string(), file: z.string(), width: z.number(), height: z.number() }),
+  ),
+  /** For imports: where the image came from and the plain-text parameters it carried. */
+  source: z
+    .object({
+      kind: z.string(),
+      name: z.string().nullable(),
+      parameters: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type LibraryRecipe = z.infer<typeof LibraryRecipe>;
+
+export const LibraryFolder = z.object({
+  /** The library folder, absolute. */
+  dir: z.string(),
+  /** True when no folder was chosen (the OS Pictures folder / Atelier). */
+  isDefault: z.boolean(),
+  /** Prefix of media URLs ('' in the browser shell: same origin). */
+  mediaBase: z.string(),
+  /** Whether library.reveal works in this shell. */
+  canReveal: z.boolean(),
+});
+export type LibraryFolder = z.infer<typeof LibraryFolder>;
+
+export const libraryCalls = {
+  /** A page of entries, newest first, with the total and what the filter menus can offer. */
+  'library.query': {
+    request: LibraryQueryRequest,
+    response: z.object({
+      total: z.number(),
+      /** All images in the library, before filtering. */
+      all: z.number(),
+      offset: z.number(),
+      entries: z.array(LibraryItem),
+      facets: z.object({ models: z.array(z.string()), operations: z.array(z.string()) }),
+    }),
+  },
+  /** One entry and its full recipe. */
+  'library.get': {
+    request: z.object({ id: Id }).strict(),
+    response: z.object({ entry: LibraryItem, recipe: LibraryRecipe }),
+  },
+  'library.setFavourite': {
+    request: z.object({ id: Id, favourite: z.boolean() }).strict(),
+    response: LibraryItem,
+  },
+  /** Moves images to the trash; the token undoes it for a while. */
+  'library.delete': {
+    request: z.object({ ids: z.array(Id).min(1).max(10_000) }).strict(),
+    response: z.object({ token: z.string(), ids: z.array(z.string()) }),
+  },
+  'library.undoDelete': {
+    request: z.object({ token: Id }).strict(),
+    response: z.object({ entries: z.array(LibraryItem) }),
+  },
+  /** Imports an image file by path (Electron: a dropped file's path). */
+  'library.import': {
+    request: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    response: LibraryItem,
+  },
+  /** Starts an import by bytes (browser shell): then chunks, then importFinish. */
+  'library.importBegin': {
+    request: z
+      .object({
+        name: z.string().min(1).max(255),
+        size: z
+          .number()
+          .int()
+          .min(1)
+          .max(64 * 1024 * 1024),
+      })
+      .strict(),
+    response: z.object({ id: z.string() }),
+  },
+  /** One base64 chunk of an import, in order (at most UPLOAD_CHUNK_CHARS characters). */
+  'library.importChunk': {
+    request: z
+      .object({
+        id: Id,
+        offset: z.number().int().min(0),
+        data: z.string().max(512 * 1024),
+      })
+      .strict(),
+    response: z.object({ received: z.number() }),
+  },
+  'library.importFinish': {
+    request: z.object({ id: Id }).strict(),
+    response: LibraryItem,
+  },
+  /** Shows the image in the system file manager (Electron only). */
+  'library.reveal': {
+    request: z.object({ id: Id }).strict(),
+    response: Empty,
+  },
+  /** Where the library is and how to reach its images. */
+  'library.folder': { request: Empty, response: LibraryFolder },
+} as const;
+
+export const libraryEvents = {
+  /** The library changed (this app, another program, a sync client, or another folder chosen). */
+  'library.changed': z.object({
+    added: z.array(LibraryItem),
+    updated: z.array(LibraryItem),
+    removed: z.array(z.string()),
+    /** Everything may have changed (another folder): query again. */
+    reset: z.boolean(),
+  }),
+} as const;
