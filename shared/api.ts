@@ -9,11 +9,10 @@
  */
 import { z } from 'zod';
 import { accountCalls, accountEvents } from './calls/account';
-import { appCalls, appEvents } from './calls/app';
+import { appCalls } from './calls/app';
 import { settingsCalls, settingsEvents } from './calls/settings';
 import { createCalls, createEvents } from './calls/create';
 import { libraryCalls, libraryEvents } from './calls/library';
-import { compareCalls, compareEvents } from './calls/compare';
 
 // ---------------------------------------------------------------------------------------------
 // Groups of calls: each lives in shared/calls/<group>.ts with its schemas; this file joins them.
@@ -23,7 +22,6 @@ export * from './calls/app';
 export * from './calls/settings';
 export * from './calls/create';
 export * from './calls/library';
-export * from './calls/compare';
 export { Empty } from './calls/common';
 
 // ---------------------------------------------------------------------------------------------
@@ -40,7 +38,6 @@ export const calls = {
   ...accountCalls,
   ...createCalls,
   ...libraryCalls,
-  ...compareCalls,
 } as const;
 
 export type CallName = keyof typeof calls;
@@ -55,12 +52,10 @@ export function isCallName(value: unknown): value is CallName {
 // Events (core -> renderer)
 
 export const events = {
-  ...appEvents,
   ...settingsEvents,
   ...accountEvents,
   ...createEvents,
   ...libraryEvents,
-  ...compareEvents,
 } as const;
 
 export type EventName = keyof typeof events;

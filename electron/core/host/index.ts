@@ -20,15 +20,12 @@ import { createServices, type Services } from './services';
 import { createAccount } from './account';
 import { createCreateService } from './create';
 import { createLibraryService, type LibraryService } from './library';
-import { createCompareService, stagedInputFile } from './compare';
 import type { LibraryOptions, TrashFunction } from '../library';
-import { shellHandlers, type ShellServices } from './shell-services';
 import type { SandboxOptions } from '../sandbox';
 import type { KeychainStoreOptions, Vault } from '../vault';
 
 export { DEFAULT_API_BASE, resolveApiBase } from './api-base';
 export { redact } from './redact';
-export { fallbackLibraryDir, type ShellServices } from './shell-services';
 export {
   createServices,
   NO_KEY_MESSAGE,
@@ -59,8 +56,6 @@ export interface HostOptions {
   keychain?: KeychainStoreOptions | false;
   /** Options for the in-process Sandbox (tests). */
   sandboxOptions?: SandboxOptions;
-  /** Dialogs, reveal, drag out: the desktop shell's (electron/shell/services.ts); none in a browser. */
-  shellServices?: ShellServices;
   /** The OS trash for deleted library images (Electron: shell.trashItem). */
   trash?: TrashFunction;
   /** Options for opening the library (tests: watch, debounce). */
@@ -144,6 +139,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     log,
     version: options.version,
   });
+
   const create = await createCreateService({
     dataDir,
     libraryDir: () => libraryOverride ?? settings.get().libraryDir,
@@ -159,27 +155,18 @@ export async function createHost(options: HostOptions): Promise<Host> {
     emit: (event, payload) => hub.emit(event, payload),
     log,
     ...(options.trash ? { trash: options.trash } : {}),
-    ...(options.shellServices
-      ? { reveal: (file: string) => options.shellServices?.reveal(file) }
-      : {}),
     ...(options.libraryOptions ? { libraryOptions: options.libraryOptions } : {}),
   });
   const stopLibraryFolder = settings.subscribe(() => library.folderMayHaveChanged());
-  const compare = createCompareService({
-    library: () => library.current(),
-    stagedInput: (id) => stagedInputFile(dataDir, id),
-  });
 
   const handlers: Handlers = {
     'app.info': () => Promise.resolve({ ...info }),
     'app.ping': ({ message }) => Promise.resolve({ message, receivedAt: Date.now() }),
     'settings.get': () => Promise.resolve(settings.get()),
     'settings.set': (patch) => settings.set(patch),
-    ...shellHandlers(options.shellServices, () => libraryOverride ?? settings.get().libraryDir),
     ...account.handlers,
     ...create.handlers,
     ...library.handlers,
-    ...compare.handlers,
   };
 
   const inner = createDispatch(handlers, {
