@@ -77,6 +77,8 @@ export interface JobQueueOptions {
   readonly clock?: Clock;
   /** Whether the network is up at start (default true). Tell the queue later with `setOnline`. */
   readonly isOnline?: () => boolean;
+  /** Network changes, if the host has a source of them: called once, returns how to stop. */
+  readonly watchOnline?: (listener: (online: boolean) => void) => () => void;
 }
 
 export interface QueueStatus {
@@ -733,6 +735,7 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
         return;
       }
       stopping = true;
+      stopWatchingOnline?.();
       if (wakeTimer !== undefined) clock.clearTimeout(wakeTimer);
       wakeTimer = undefined;
       for (const run of running.values()) run.controller.abort(abortError('Atelier is closing.'));
@@ -743,6 +746,9 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
     },
   };
 
+  const stopWatchingOnline = options.watchOnline?.((next) => {
+    queue.setOnline(next);
+  });
   pump();
   return queue;
 }

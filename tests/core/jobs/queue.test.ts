@@ -490,6 +490,29 @@ describe('job queue: offline', () => {
     q.setOnline(false);
     expect(statuses).toEqual([undefined, OFFLINE_MESSAGE]);
   });
+  it("follows the host's network events, and stops listening when closed", async () => {
+    const ex = manualExecutor();
+    let listener: ((online: boolean) => void) | undefined;
+    let stopped = false;
+    const q = await makeQueue(ex.executor, {
+      isOnline: () => false,
+      watchOnline: (l) => {
+        listener = l;
+        return () => {
+          stopped = true;
+        };
+      },
+    });
+    await q.add(T2I);
+    await settle();
+    expect(ex.calls).toHaveLength(0);
+    listener?.(true);
+    await settle();
+    expect(ex.calls).toHaveLength(1);
+    expect(q.status().online).toBe(true);
+    await q.close();
+    expect(stopped).toBe(true);
+  });
 });
 
 describe('job queue: on disk', () => {
