@@ -1,0 +1,255 @@
+/**
+ * Compare in the core: `compare.save` composes two pictures side by side into one labelled PNG
+ * (sharp) and saves it to the library as a `comparison`, with both pictures as its inputs.
+ *
+ * The two are mapped onto one frame exactly as the Compare view does (the larger picture's pixel
+ * grid, each picture centred and whole), so the same spot sits at the same place in both panes.
+ * Upscaling the smaller one uses nearest-neighbour, so its real pixels stay visible.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { CompareSaved, CompareSide, CompareSource } from '../../../shared/api';
+import { LibraryError, resolveLibraryFile, type Library } from '../library';
+import { PlainError, type Handlers } from '../rpc/dispatch';
+
+export type CompareCallName = 'compare.save';
+
+export interface CompareOptions {
+  /** The library in force (opened on first use). */
+  library: () => Promise<Library>;
+  /**
+   * The file of a staged input (from inputs.finish / inputs.fromPath), or null when there is no
+   * such input.
+   */
+  stagedInput: (id: string) => string | null;
+}
+
+export interface CompareService {
+  handlers: Pick<Handlers, CompareCallName>;
+}
+
+/** Longest side of one pane of a saved comparison. */
+export const MAX_PANE = 4096;
+
+const BACKGROUND = { r: 27, g: 28, b: 31, alpha: 1 };
+
+interface Loaded {
+  bytes: Buffer;
+  width: number;
+  height: number;
+}
+
+function gone(what: string): PlainError {
+  return new PlainError(
+    'not_found',
+    `${what} is no longer there, so the comparison was not saved. Open the two pictures again and save once more.`,
+  );
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${String(c.charCodeAt(0))};`);
+}
+
+/** Keeps a label on one line within about `max` characters. */
+function shorten(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex -- control characters never belong in a label
+  const clean = text.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return clean.length > max ? `${clean.slice(0, Math.max(1, max - 1))}…` : clean;
+}
+
+/** Where the frame's pictures go: the same rule as renderer/features/compare/geometry. */
+export function paneLayout(
+  a: { width: number; height: number },
+  b: { width: number; height: number },
+  maxPane = MAX_PANE,
+) {
+  const frame = a.width * a.height >= b.width * b.height ? a : b;
+  const k = Math.min(1, maxPane / Math.max(frame.width, frame.height));
+  const pane = {
+    width: Math.max(1, Math.round(frame.width * k)),
+    height: Math.max(1, Math.round(frame.height * k)),
+  };
+  const place = (s: { width: number; height: number }) => {
+    const scale = Math.min(pane.width / s.width, pane.height / s.height);
+    const width = Math.max(1, Math.round(s.width * scale));
+    const height = Math.max(1, Math.round(s.height * scale));
+    return {
+      width,
+      height,
+      left: Math.floor((pane.width - width) / 2),
+      top: Math.floor((pane.height - height) / 2),
+      scale,
+    };
+  };
+  return { pane, left: place(a), right: place(b) };
+}
+
+export function createCompareService(options: CompareOptions): CompareService {
+  async function bytesOf(library: Library, source: CompareSource): Promise<Buffer> {
+    switch (source.kind) {
+      case 'library': {
+        const entry = library.get(source.id);
+        if (!entry) throw gone('One of the pictures');
+        return readFile(library.absolutePath(entry.path)).catch(() => {
+          throw gone('One of the pictures');
+        });
+      }
+      case 'file': {
+        const resolved = await resolveLibraryFile(library.dir, source.path);
+        if (!resolved.ok) throw gone('One of the pictures');
+        return readFile(resolved.path);
+      }
+      case 'input': {
+        const file = options.stagedInput(source.id);
+        if (file === null) throw gone('A dropped picture');
+        return readFile(file).catch(() => {
+          throw gone('A dropped picture');
+        });
+      }
+    }
+  }
+
+  async function load(bytes: Buffer, title: string): Promise<Loaded> {
+    try {
+      const { data, info } = await sharp(bytes, { limitInputPixels: 20_000 * 20_000 })
+        .rotate()
+        .png({ compressionLevel: 1 })
+        .toBuffer({ resolveWithObject: true });
+      return { bytes: data, width: info.width, height: info.height };
+    } catch {
+      throw new PlainError(
+        'unreadable_image',
+        `Atelier could not read “${shorten(title, 60)}” as a picture, so the comparison was not saved. Use a PNG, JPEG or WebP file.`,
+      );
+    }
+  }
+
+  async function compose(
+    left: Loaded,
+    right: Loaded,
+    sides: [CompareSide, CompareSide],
+  ): Promise<Buffer> {
+    const layout = paneLayout(left, right);
+    const { pane } = layout;
+    const font = Math.round(Math.min(64, Math.max(14, pane.width / 36)));
+    const pad = Math.round(font * 0.9);
+    const labelHeight = Math.round(font * 3.4);
+    const gap = pad;
+    const width = pad * 2 + pane.width * 2 + gap;
+    const height = pad + pane.height + labelHeight;
+
+    const pieces = await Promise.all(
+      [left, right].map(async (picture, i) => {
+        const place = i === 0 ? layout.left : layout.right;
+        const input = await sharp(picture.bytes)
+          .resize(place.width, place.height, {
+            fit: 'fill',
+            kernel: place.scale > 1 ? 'nearest' : 'lanczos3',
+          })
+          .png({ compressionLevel: 1 })
+          .toBuffer();
+        return {
+          input,
+          left: pad + (i === 0 ? 0 : pane.width + gap) + place.left,
+          top: pad + place.top,
+        };
+      }),
+    );
+
+    const maxChars = Math.max(12, Math.floor(pane.width / (font * 0.56)));
+    const text = sides
+      .map((side, i) => {
+        const picture = i === 0 ? left : right;
+        const x = pad + (i === 0 ? 0 : pane.width + gap);
+        const y1 = pad + pane.height + Math.round(font * 1.45);
+        const y2 = y1 + Math.round(font * 1.3);
+        const which = i === 0 ? 'Left' : 'Right';
+        const detail = [
+          side.model ?? null,
+          `${String(picture.width)} × ${String(picture.height)} px`,
+        ]
+          .filter((part): part is string => part !== null && part !== '')
+          .join(' · ');
+        return (
+          `<text x="${String(x)}" y="${String(y1)}" font-size="${String(font)}" font-weight="700" fill="#f1f1f3">${escapeXml(shorten(`${which}: ${side.title}`, maxChars))}</text>` +
+          `<text x="${String(x)}" y="${String(y2)}" font-size="${String(Math.round(font * 0.8))}" fill="#a9a9b1">${escapeXml(shorten(detail, maxChars))}</text>`
+        );
+      })
+      .join('');
+    const svg = Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${String(width)}" height="${String(height)}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">${text}</svg>`,
+    );
+
+    return sharp({ create: { width, height, channels: 4, background: BACKGROUND } })
+      .composite([...pieces, { input: svg, left: 0, top: 0 }])
+      .png()
+      .toBuffer();
+  }
+
+  const handlers: CompareService['handlers'] = {
+    'compare.save': async ({ left, right }) => {
+      let library: Library;
+      try {
+        library = await options.library();
+      } catch (error) {
+        if (error instanceof LibraryError) throw new PlainError(error.code, error.message);
+        throw error;
+      }
+      const originals = await Promise.all([
+        bytesOf(library, left.source),
+        bytesOf(library, right.source),
+      ]);
+      const [a, b] = await Promise.all([
+        load(originals[0], left.title),
+        load(originals[1], right.title),
+      ]);
+      const png = await compose(a, b, [left, right]);
+      try {
+        const entry = await library.save({
+          bytes: png,
+          format: 'png',
+          recipe: {
+            operation: 'comparison',
+            endpoint: null,
+            model: null,
+            params: {
+              layout: 'side-by-side',
+              left: left.title,
+              right: right.title,
+              ...(left.model ? { left_model: left.model } : {}),
+              ...(right.model ? { right_model: right.model } : {}),
+            },
+            seed: null,
+            finishReason: null,
+            credits: 0,
+            sandbox: false,
+            inputs: [
+              { role: 'left', bytes: originals[0] },
+              { role: 'right', bytes: originals[1] },
+            ],
+          },
+        });
+        const saved: CompareSaved = {
+          id: entry.id,
+          path: entry.path,
+          width: entry.width,
+          height: entry.height,
+          libraryDir: library.dir,
+        };
+        return saved;
+      } catch (error) {
+        if (error instanceof LibraryError) throw new PlainError(error.code, error.message);
+        throw error;
+      }
+    },
+  };
+
+  return { handlers };
+}
+
+/** The file of a staged input of Create (electron/core/host/create.ts keeps them there). */
+export function stagedInputFile(dataDir: string, id: string): string | null {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+  return path.join(dataDir, 'inputs', `${id}.upload`);
+}

@@ -1,0 +1,51 @@
+/**
+ * Compare: "Save comparison" composes the two pictures side by side, with their labels, into one
+ * PNG saved to the library (operation `comparison`, both pictures recorded as its inputs).
+ */
+import { z } from 'zod';
+
+const Id = z.string().min(1).max(100);
+
+/** Where one side's picture comes from. */
+export const CompareSource = z.discriminatedUnion('kind', [
+  /** An entry of the library. */
+  z.object({ kind: z.literal('library'), id: Id }).strict(),
+  /** Another file inside the library folder (e.g. a job's input, `inputs/<sha256>.png`). */
+  z.object({ kind: z.literal('file'), path: z.string().min(1).max(4096) }).strict(),
+  /** A picture brought in with inputs.begin/chunk/finish or inputs.fromPath (a dropped file). */
+  z.object({ kind: z.literal('input'), id: Id }).strict(),
+]);
+export type CompareSource = z.infer<typeof CompareSource>;
+
+export const CompareSide = z
+  .object({
+    source: CompareSource,
+    /** Which is which, as the person sees it ("Original", "Upscale", a file name). */
+    title: z.string().min(1).max(200),
+    /** The model, when known. */
+    model: z.string().max(200).nullable().optional(),
+  })
+  .strict();
+export type CompareSide = z.infer<typeof CompareSide>;
+
+export const CompareSaved = z.object({
+  /** The library entry of the saved comparison. */
+  id: z.string(),
+  /** Relative to the library folder, with `/` separators. */
+  path: z.string(),
+  width: z.number(),
+  height: z.number(),
+  /** The library folder, for "saved to ..." lines. */
+  libraryDir: z.string(),
+});
+export type CompareSaved = z.infer<typeof CompareSaved>;
+
+export const compareCalls = {
+  /** Composes left | right into one labelled PNG and saves it to the library. */
+  'compare.save': {
+    request: z.object({ left: CompareSide, right: CompareSide }).strict(),
+    response: CompareSaved,
+  },
+} as const;
+
+export const compareEvents = {} as const;
