@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { accountCalls, accountEvents } from './calls/account';
-import { appCalls } from './calls/app';
+import { appCalls, appEvents } from './calls/app';
 import { settingsCalls, settingsEvents } from './calls/settings';
 import { createCalls, createEvents } from './calls/create';
 import { libraryCalls, libraryEvents } from './calls/library';
@@ -52,6 +52,7 @@ export function isCallName(value: unknown): value is CallName {
 // Events (core -> renderer)
 
 export const events = {
+  ...appEvents,
   ...settingsEvents,
   ...accountEvents,
   ...createEvents,

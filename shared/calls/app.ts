@@ -16,6 +16,23 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+/**
+ * The app's menu commands (desktop shell), sent to the renderer as `app.command`. Go-to commands
+ * move between places; Create listens for 'new-generation' and 'run'.
+ */
+export const APP_COMMANDS = [
+  'new-generation',
+  'run',
+  'go-create',
+  'go-library',
+  'go-compare',
+  'go-settings',
+] as const;
+export const AppCommand = z.enum(APP_COMMANDS);
+export type AppCommand = z.infer<typeof AppCommand>;
+
+const FilePath = z.string().min(1).max(4096);
+
 export const appCalls = {
   /** Name, version, which shell, platform. */
   'app.info': { request: Empty, response: AppInfo },
@@ -24,4 +41,42 @@ export const appCalls = {
     request: z.object({ message: z.string().max(1000) }).strict(),
     response: z.object({ message: z.string(), receivedAt: z.number() }),
   },
+  /**
+   * The system's "Open" dialog for images (desktop only; 'not_available' in the browser shell).
+   * An empty list when the person cancelled.
+   */
+  'dialog.openImage': {
+    request: z.object({ multiple: z.boolean().optional() }).strict(),
+    response: z.object({ paths: z.array(FilePath) }),
+  },
+  /** The system's "Save" dialog (desktop only); null when cancelled. */
+  'dialog.saveImage': {
+    request: z.object({ suggestedName: z.string().min(1).max(255) }).strict(),
+    response: z.object({ path: FilePath.nullable() }),
+  },
+  /** The system's "Choose folder" dialog (desktop only); null when cancelled. */
+  'dialog.chooseFolder': {
+    request: z.object({ title: z.string().max(200).optional() }).strict(),
+    response: z.object({ path: FilePath.nullable() }),
+  },
+  /** Shows the library folder in Finder / Explorer / Files (desktop only). */
+  'app.revealLibrary': { request: Empty, response: Empty },
+  /**
+   * Starts dragging a library image out of the window (desktop only): call it from `dragstart`.
+   * `path` is relative to the library folder, with `/` separators; anything outside it is refused.
+   */
+  'app.startDrag': {
+    request: z.object({ path: FilePath }).strict(),
+    response: Empty,
+  },
+} as const;
+
+export const appEvents = {
+  /** A menu command (desktop shell). */
+  'app.command': z.object({ command: AppCommand }),
+  /**
+   * Images the system asked Atelier to open ("Open with Atelier", a second launch with files, the
+   * File > Open Image… menu): absolute paths of existing png/jpeg/webp files.
+   */
+  'app.openFiles': z.object({ paths: z.array(FilePath).min(1) }),
 } as const;

@@ -21,11 +21,13 @@ import { createAccount } from './account';
 import { createCreateService } from './create';
 import { createLibraryService, type LibraryService } from './library';
 import type { LibraryOptions, TrashFunction } from '../library';
+import { shellHandlers, type ShellServices } from './shell-services';
 import type { SandboxOptions } from '../sandbox';
 import type { KeychainStoreOptions, Vault } from '../vault';
 
 export { DEFAULT_API_BASE, resolveApiBase } from './api-base';
 export { redact } from './redact';
+export { fallbackLibraryDir, type ShellServices } from './shell-services';
 export {
   createServices,
   NO_KEY_MESSAGE,
@@ -56,6 +58,8 @@ export interface HostOptions {
   keychain?: KeychainStoreOptions | false;
   /** Options for the in-process Sandbox (tests). */
   sandboxOptions?: SandboxOptions;
+  /** Dialogs, reveal, drag out: the desktop shell's (electron/shell/services.ts); none in a browser. */
+  shellServices?: ShellServices;
   /** The OS trash for deleted library images (Electron: shell.trashItem). */
   trash?: TrashFunction;
   /** Options for opening the library (tests: watch, debounce). */
@@ -164,6 +168,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     'app.ping': ({ message }) => Promise.resolve({ message, receivedAt: Date.now() }),
     'settings.get': () => Promise.resolve(settings.get()),
     'settings.set': (patch) => settings.set(patch),
+    ...shellHandlers(options.shellServices, () => libraryOverride ?? settings.get().libraryDir),
     ...account.handlers,
     ...create.handlers,
     ...library.handlers,

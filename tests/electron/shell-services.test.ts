@@ -1,0 +1,124 @@
+/**
+ * The core's hook for the desktop shell's services (electron/core/host/shell-services.ts), through
+ * the real host and its dispatch: dialogs, reveal and drag out go to the services the shell passes
+ * in, nothing outside the library can be dragged, and without services the calls say plainly that
+ * they only work in the desktop app.
+ */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createHost, type Host, type ShellServices } from '../../electron/core/host';
+import { libraryImagePath } from '../../electron/core/host/shell-services';
+import { createMemoryVault } from '../../electron/core/vault';
+
+let root: string;
+let library: string;
+const hosts: Host[] = [];
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'atelier-shell-services-'));
+  library = join(root, 'library');
+  mkdirSync(join(library, '2026-11'), { recursive: true });
+  writeFileSync(join(library, '2026-11', 'cat.png'), 'png');
+  writeFileSync(join(root, 'outside.png'), 'png');
+  writeFileSync(join(library, 'notes.txt'), 'text');
+});
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((host) => host.close()));
+  rmSync(root, { recursive: true, force: true });
+});
+
+function fakeServices(): ShellServices & { [K in keyof ShellServices]: ReturnType<typeof vi.fn> } {
+  return {
+    openImage: vi.fn(() => Promise.resolve(['/pictures/a.png'])),
+    saveImage: vi.fn(() => Promise.resolve('/pictures/b.png')),
+    chooseFolder: vi.fn(() => Promise.resolve(null)),
+    reveal: vi.fn(),
+    startDrag: vi.fn(),
+  };
+}
+
+async function host(shellServices?: ShellServices): Promise<Host> {
+  const created = await createHost({
+    shell: shellServices ? 'electron' : 'browser',
+    version: '0.0.0-test',
+    dataDir: join(root, 'data'),
+    env: {},
+    libraryDir: library,
+    log: () => undefined,
+    vault: createMemoryVault(),
+    ...(shellServices ? { shellServices } : {}),
+  });
+  hosts.push(created);
+  return created;
+}
+
+describe('shell services through the host', () => {
+  it('answers the dialogs with what the desktop shell chose', async () => {
+    const services = fakeServices();
+    const { dispatch } = await host(services);
+    expect(await dispatch('dialog.openImage', { multiple: true })).toEqual({
+      ok: true,
+      value: { paths: ['/pictures/a.png'] },
+    });
+    expect(services.openImage).toHaveBeenCalledWith({ multiple: true });
+    expect(await dispatch('dialog.saveImage', { suggestedName: 'b.png' })).toEqual({
+      ok: true,
+      value: { path: '/pictures/b.png' },
+    });
+    expect(await dispatch('dialog.chooseFolder', {})).toEqual({ ok: true, value: { path: null } });
+  });
+
+  it('reveals the library folder', async () => {
+    const services = fakeServices();
+    const { dispatch } = await host(services);
+    expect(await dispatch('app.revealLibrary', {})).toEqual({ ok: true, value: {} });
+    expect(services.reveal).toHaveBeenCalledWith(library);
+  });
+
+  it('drags a library image, and refuses anything outside the library or not an image', async () => {
+    const services = fakeServices();
+    const { dispatch } = await host(services);
+    expect(await dispatch('app.startDrag', { path: '2026-11/cat.png' })).toEqual({
+      ok: true,
+      value: {},
+    });
+    expect(services.startDrag).toHaveBeenCalledTimes(1);
+    expect(String(services.startDrag.mock.calls[0]?.[0])).toMatch(/2026-11[\\/]cat\.png$/);
+    for (const path of [
+      '../outside.png',
+      '2026-11/../../outside.png',
+      join(root, 'outside.png'),
+      'notes.txt',
+      '2026-11/missing.png',
+    ]) {
+      const result = await dispatch('app.startDrag', { path });
+      expect(result.ok, path).toBe(false);
+      if (!result.ok)
+        expect(result.error.message).toMatch(/only drag pictures that are in its library/);
+    }
+    expect(services.startDrag).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a link inside the library that leads outside it', async () => {
+    symlinkSync(join(root, 'outside.png'), join(library, 'link.png'));
+    await expect(libraryImagePath(library, 'link.png')).rejects.toThrow(/in its library/);
+    await expect(libraryImagePath(library, '2026-11/cat.png')).resolves.toMatch(/cat\.png$/);
+  });
+
+  it('answers not_available with a sentence in the browser shell', async () => {
+    const { dispatch } = await host();
+    for (const [call, request] of [
+      ['dialog.openImage', {}],
+      ['dialog.saveImage', { suggestedName: 'a.png' }],
+      ['dialog.chooseFolder', {}],
+      ['app.revealLibrary', {}],
+      ['app.startDrag', { path: '2026-11/cat.png' }],
+    ] as const) {
+      const result = await dispatch(call, request);
+      expect(result).toMatchObject({ ok: false, error: { code: 'not_available' } });
+      if (!result.ok) expect(result.error.message).toMatch(/only works in the Atelier desktop app/);
+    }
+  });
+});
