@@ -58,7 +58,12 @@ async function main(argv: readonly string[]): Promise<void> {
 
   let shell: WebShell;
   try {
-    shell = await startWebShell({ host, rendererDir: RENDERER_DIR, port: options.port });
+    shell = await startWebShell({
+      host,
+      rendererDir: RENDERER_DIR,
+      port: options.port,
+      media: host.library.media,
+    });
   } catch (error) {
     await host.close();
     if (codeOf(error) === 'EADDRINUSE') {

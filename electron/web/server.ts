@@ -8,7 +8,8 @@
  * it cannot read with {type:'error', message}, keeping the socket open.
  */
 import { createReadStream } from 'node:fs';
-import { realpath } from 'node:fs/promises';
+import { open, realpath } from 'node:fs/promises';
+import { extname } from 'node:path';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -20,10 +21,18 @@ import {
   type ServerMessage,
 } from '../../shared/transport';
 import type { Host } from '../core/host';
+import type { MediaSource } from '../core/host/library';
 import { lookupFile } from './static-files';
 import { createGate, createToken, securityHeaders, type Gate } from './security';
 
 export const LISTEN_ADDRESS = '127.0.0.1';
+
+const MEDIA_TYPES: Readonly<Record<string, string>> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+};
 
 export interface WebShellOptions {
   /** The core: its dispatch and its events. */
@@ -36,6 +45,11 @@ export interface WebShellOptions {
   token?: string;
   /** Where unexpected errors go, one line each (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * The library's images and thumbnails, served at /media/<path> and /thumb/<id>/<size> behind the
+   * same gate as the page (files of the library only). Without it those addresses are 404.
+   */
+  media?: MediaSource;
 }
 
 export interface WebShell {
@@ -162,6 +176,10 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       sendText(res, 426, 'This address is Atelier’s WebSocket; open the page instead.');
       return;
     }
+    if (rawPath.startsWith('/media/') || rawPath.startsWith('/thumb/')) {
+      await serveMedia(req, res, rawPath);
+      return;
+    }
     const found = await lookupFile(root, rawPath);
     if (found.kind === 'refused') {
       sendText(res, 403, 'Atelier does not serve this address.');
@@ -192,6 +210,64 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       });
       stream.pipe(res);
     });
+  };
+
+  /** /media/<library path> and /thumb/<id>/<size>: through the library's resolver only. */
+  const serveMedia = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    rawPath: string,
+  ): Promise<void> => {
+    const media = options.media;
+    let file: string | null = null;
+    if (media && rawPath.startsWith('/media/')) {
+      const resolved = await media.resolve(rawPath.slice('/media'.length));
+      if (!resolved.ok && resolved.reason !== 'not-found') {
+        sendText(res, 403, 'Atelier serves only the images of its library here.');
+        return;
+      }
+      file = resolved.ok ? resolved.path : null;
+    } else if (media) {
+      const match = /^\/thumb\/([0-9A-Za-z]{1,64})\/(\d{1,4})$/.exec(rawPath);
+      if (!match) {
+        sendText(res, 403, 'Atelier serves only the images of its library here.');
+        return;
+      }
+      file = await media.thumbnail(match[1] ?? '', Number(match[2]));
+    }
+    if (file === null) {
+      sendText(res, 404, 'That image is not in the library (any more).');
+      return;
+    }
+    const handle = await open(file, 'r').catch(() => null);
+    if (!handle) {
+      sendText(res, 404, 'That image is not in the library (any more).');
+      return;
+    }
+    try {
+      const { size } = await handle.stat();
+      res.writeHead(200, {
+        ...headers,
+        'Content-Type': MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'Content-Length': String(size),
+        'Cache-Control': 'private, no-cache',
+      });
+      if (req.method === 'HEAD') {
+        res.end();
+        return;
+      }
+      await new Promise<void>((resolve, reject) => {
+        const stream = handle.createReadStream({ autoClose: false });
+        stream.on('error', reject);
+        res.on('close', () => {
+          stream.destroy();
+          resolve();
+        });
+        stream.pipe(res);
+      });
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
   };
 
   const sendText = (res: ServerResponse, status: number, message: string): void => {
