@@ -15,17 +15,25 @@ export interface MainWindowOptions {
   url: string;
   /** Open the developer tools (development only). */
   devTools?: boolean;
+  /** Where to open (from the saved window state); the default size, centred, when absent. */
+  bounds?: { x: number; y: number; width: number; height: number };
+  /** Open maximized (the saved state). */
+  maximized?: boolean;
 }
 
 /** The smallest size at which every place of the app still works. */
 export const MIN_WIDTH = 900;
 export const MIN_HEIGHT = 600;
+/** The size of a first window. */
+export const DEFAULT_WIDTH = 1280;
+export const DEFAULT_HEIGHT = 800;
 
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   const window = new BrowserWindow({
     title: 'Atelier',
-    width: 1280,
-    height: 800,
+    width: options.bounds?.width ?? DEFAULT_WIDTH,
+    height: options.bounds?.height ?? DEFAULT_HEIGHT,
+    ...(options.bounds ? { x: options.bounds.x, y: options.bounds.y } : {}),
     minWidth: MIN_WIDTH,
     minHeight: MIN_HEIGHT,
     show: false,
@@ -51,7 +59,10 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       devTools: options.devTools ?? false,
     },
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (options.maximized) window.maximize();
+    window.show();
+  });
   window.loadURL(options.url).catch((error: unknown) => {
     console.error(`Atelier could not load its window (${String(error)}); restart Atelier.`);
   });

@@ -87,6 +87,10 @@ describe('before the app is ready', () => {
         scheme: 'app',
         privileges: expect.objectContaining({ standard: true, secure: true }) as unknown,
       }),
+      expect.objectContaining({
+        scheme: 'atelier-media',
+        privileges: expect.objectContaining({ standard: true, secure: true }) as unknown,
+      }),
     ]);
     expect(log.indexOf('registerSchemesAsPrivileged')).toBeLessThan(log.indexOf('whenReady'));
     expect(app.enableSandbox).toHaveBeenCalled();
@@ -170,7 +174,10 @@ describe('the window', () => {
     expect(text).not.toContain('toggleDevTools');
     expect(text).not.toContain('"reload"');
     const mac: MenuItemConstructorOptions[] = menuTemplate('darwin', true);
-    expect(mac[0]).toEqual({ role: 'appMenu' });
+    expect(mac[0]).toMatchObject({
+      label: 'Atelier',
+      submenu: expect.arrayContaining([{ role: 'about' }]) as unknown,
+    });
     expect(JSON.stringify(mac)).toContain('toggleDevTools');
   });
 });

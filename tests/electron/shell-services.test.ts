@@ -29,13 +29,13 @@ afterEach(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function fakeServices(): ShellServices & { [K in keyof ShellServices]: ReturnType<typeof vi.fn> } {
+function fakeServices() {
   return {
-    openImage: vi.fn(() => Promise.resolve(['/pictures/a.png'])),
-    saveImage: vi.fn(() => Promise.resolve('/pictures/b.png')),
-    chooseFolder: vi.fn(() => Promise.resolve(null)),
-    reveal: vi.fn(),
-    startDrag: vi.fn(),
+    openImage: vi.fn((_options: { multiple: boolean }) => Promise.resolve(['/pictures/a.png'])),
+    saveImage: vi.fn((_options: { suggestedName: string }) => Promise.resolve('/pictures/b.png')),
+    chooseFolder: vi.fn((_options: { title?: string }) => Promise.resolve(null)),
+    reveal: vi.fn((_path: string) => undefined),
+    startDrag: vi.fn((_path: string) => undefined),
   };
 }
 
