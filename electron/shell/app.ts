@@ -24,6 +24,7 @@ import {
   APP_SCHEME_PRIVILEGES,
   createAppProtocolHandler,
 } from './protocol';
+import { MEDIA_SCHEME, MEDIA_SCHEME_PRIVILEGES, createMediaProtocolHandler } from './media';
 import {
   contentSecurityPolicy,
   hardenSession,
@@ -81,7 +82,7 @@ export function libraryArg(argv: readonly string[]): string | undefined {
 export async function start(options: StartOptions): Promise<StartedShell | null> {
   const env = options.env ?? process.env;
   // Must happen before the app is ready.
-  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES, MEDIA_SCHEME_PRIVILEGES]);
   app.enableSandbox();
 
   // ATELIER_DATA_DIR moves everything (the core's files and Chromium's profile) to that folder.
@@ -126,6 +127,9 @@ export async function start(options: StartOptions): Promise<StartedShell | null>
       dataDir: dataDir ?? app.getPath('userData'),
       env,
       libraryDir: libraryArg(options.argv ?? process.argv),
+      trash: async (files) => {
+        for (const file of files) await shell.trashItem(file);
+      },
     });
   } catch (error) {
     console.error(error);
@@ -137,6 +141,7 @@ export async function start(options: StartOptions): Promise<StartedShell | null>
     return null;
   }
 
+  protocol.handle(MEDIA_SCHEME, createMediaProtocolHandler(host.library.media));
   registerInvokeHandler(ipcMain, host.dispatch, () => [...windows], policy);
   host.subscribe((event, payload) => forwardEvent([...windows], event, payload));
 

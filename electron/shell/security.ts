@@ -14,6 +14,7 @@ import type {
   WebContents,
 } from 'electron';
 import { APP_ORIGIN, APP_SCHEME } from './protocol';
+import { MEDIA_SCHEME } from './media';
 
 /** Where the renderer comes from: the app:// protocol, or (development only) the Vite dev server. */
 export interface OriginPolicy {
@@ -43,7 +44,10 @@ export function contentSecurityPolicy(policy: OriginPolicy = {}): string {
     // React sets styles through the CSSOM; inline style attributes are harmless with every remote
     // load blocked, and the built renderer's CSS comes from 'self'.
     ['style-src', ["'self'", "'unsafe-inline'", ...(dev ? [dev] : [])]],
-    ['img-src', ["'self'", 'data:', 'blob:', `${APP_SCHEME}:`, ...(dev ? [dev] : [])]],
+    [
+      'img-src',
+      ["'self'", 'data:', 'blob:', `${APP_SCHEME}:`, `${MEDIA_SCHEME}:`, ...(dev ? [dev] : [])],
+    ],
     ['font-src', ["'self'", 'data:']],
     ['media-src', ["'self'", 'data:', 'blob:']],
     ['connect-src', ["'self'", ...(dev && devSocket ? [dev, devSocket] : [])]],

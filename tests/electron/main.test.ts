@@ -48,6 +48,12 @@ beforeEach(() => {
         return () => undefined;
       },
       close,
+      library: {
+        media: {
+          resolve: () => Promise.resolve({ ok: false, reason: 'not-found' }),
+          thumbnail: () => Promise.resolve(null),
+        },
+      },
     } as unknown as Awaited<ReturnType<typeof createHost>>),
   );
 });
@@ -202,6 +208,7 @@ describe('the session and the protocol', () => {
   it('serves the renderer folder on app:// once ready, with the CSP, and nothing outside', async () => {
     await started();
     expect(log.indexOf('protocol.handle app')).toBeGreaterThan(log.indexOf('ready'));
+    expect(log.indexOf('protocol.handle atelier-media')).toBeGreaterThan(log.indexOf('ready'));
     const handler = protocol.handle.mock.calls[0]?.[1] as (r: Request) => Promise<Response>;
     const ok = await handler(new Request('app://atelier/index.html'));
     expect(ok.status).toBe(200);

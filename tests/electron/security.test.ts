@@ -40,7 +40,7 @@ describe('contentSecurityPolicy (production)', () => {
   });
   it('connects only to itself and shows images from itself, data:, blob: and app:', () => {
     expect(csp['connect-src']).toEqual(["'self'"]);
-    expect(csp['img-src']).toEqual(["'self'", 'data:', 'blob:', 'app:']);
+    expect(csp['img-src']).toEqual(["'self'", 'data:', 'blob:', 'app:', 'atelier-media:']);
   });
   it('names no remote origin and no unsafe script source anywhere', () => {
     const text = contentSecurityPolicy();

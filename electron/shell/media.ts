@@ -1,0 +1,100 @@
+/**
+ * The atelier-media:// protocol: how the Electron renderer loads the library's images and
+ * thumbnails. Registered standard and secure (like app://); it answers only two shapes of address,
+ * both resolved by the core's library (electron/core/host/library.ts), never by joining paths here:
+ *
+ *   atelier-media://library/media/<path inside the library>   the image itself
+ *   atelier-media://library/thumb/<id>/<size>                 its cached WebP thumbnail
+ *
+ * Traversal, encoded dots, symlinks out of the folder, hidden files, sidecars: all 404.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { CustomScheme } from 'electron';
+import type { MediaSource } from '../core/host/library';
+
+export const MEDIA_SCHEME = 'atelier-media';
+export const MEDIA_HOST = 'library';
+
+/** Registered before the app is ready, with app:// (Electron requires that). */
+export const MEDIA_SCHEME_PRIVILEGES: CustomScheme = {
+  scheme: MEDIA_SCHEME,
+  privileges: {
+    standard: true,
+    secure: true,
+    supportFetchAPI: true,
+    bypassCSP: false,
+    allowServiceWorkers: false,
+    corsEnabled: false,
+    stream: true,
+    codeCache: false,
+  },
+};
+
+const MEDIA_TYPES: Readonly<Record<string, string>> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+};
+
+const THUMB_PATH = /^\/thumb\/([0-9A-Za-z]{1,64})\/(\d{1,4})$/;
+
+export type MediaHandler = (request: Request) => Promise<Response>;
+
+/** The handler for protocol.handle('atelier-media', ...). */
+export function createMediaProtocolHandler(media: MediaSource): MediaHandler {
+  const common = {
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'private, no-cache',
+  };
+  const answer = (status: number, text: string) =>
+    new Response(text, {
+      status,
+      headers: { ...common, 'Content-Type': 'text/plain; charset=utf-8' },
+    });
+
+  return async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return answer(405, 'Method not allowed');
+    }
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      return answer(404, 'Not found');
+    }
+    if (
+      url.protocol !== `${MEDIA_SCHEME}:` ||
+      url.host !== MEDIA_HOST ||
+      url.username !== '' ||
+      url.password !== ''
+    ) {
+      return answer(404, 'Not found');
+    }
+    const pathname = url.pathname;
+    let file: string | null = null;
+    if (pathname.startsWith('/media/')) {
+      const resolved = await media.resolve(pathname.slice('/media'.length));
+      file = resolved.ok ? resolved.path : null;
+    } else {
+      const match = THUMB_PATH.exec(pathname);
+      if (match) file = await media.thumbnail(match[1] ?? '', Number(match[2]));
+    }
+    if (file === null) return answer(404, 'Not found');
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch {
+      return answer(404, 'Not found');
+    }
+    return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
+      status: 200,
+      headers: {
+        ...common,
+        'Content-Type': MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'Content-Length': String(body.byteLength),
+      },
+    });
+  };
+}
