@@ -13,6 +13,7 @@ import { appCalls, appEvents } from './calls/app';
 import { settingsCalls, settingsEvents } from './calls/settings';
 import { createCalls, createEvents } from './calls/create';
 import { libraryCalls, libraryEvents } from './calls/library';
+import { compareCalls, compareEvents } from './calls/compare';
 
 // ---------------------------------------------------------------------------------------------
 // Groups of calls: each lives in shared/calls/<group>.ts with its schemas; this file joins them.
@@ -22,6 +23,7 @@ export * from './calls/app';
 export * from './calls/settings';
 export * from './calls/create';
 export * from './calls/library';
+export * from './calls/compare';
 export { Empty } from './calls/common';
 
 // ---------------------------------------------------------------------------------------------
@@ -38,6 +40,7 @@ export const calls = {
   ...accountCalls,
   ...createCalls,
   ...libraryCalls,
+  ...compareCalls,
 } as const;
 
 export type CallName = keyof typeof calls;
@@ -57,6 +60,7 @@ export const events = {
   ...accountEvents,
   ...createEvents,
   ...libraryEvents,
+  ...compareEvents,
 } as const;
 
 export type EventName = keyof typeof events;

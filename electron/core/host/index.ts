@@ -20,6 +20,7 @@ import { createServices, type Services } from './services';
 import { createAccount } from './account';
 import { createCreateService } from './create';
 import { createLibraryService, type LibraryService } from './library';
+import { createCompareService, stagedInputFile } from './compare';
 import type { LibraryOptions, TrashFunction } from '../library';
 import { shellHandlers, type ShellServices } from './shell-services';
 import type { SandboxOptions } from '../sandbox';
@@ -143,7 +144,6 @@ export async function createHost(options: HostOptions): Promise<Host> {
     log,
     version: options.version,
   });
-
   const create = await createCreateService({
     dataDir,
     libraryDir: () => libraryOverride ?? settings.get().libraryDir,
@@ -159,9 +159,16 @@ export async function createHost(options: HostOptions): Promise<Host> {
     emit: (event, payload) => hub.emit(event, payload),
     log,
     ...(options.trash ? { trash: options.trash } : {}),
+    ...(options.shellServices
+      ? { reveal: (file: string) => options.shellServices?.reveal(file) }
+      : {}),
     ...(options.libraryOptions ? { libraryOptions: options.libraryOptions } : {}),
   });
   const stopLibraryFolder = settings.subscribe(() => library.folderMayHaveChanged());
+  const compare = createCompareService({
+    library: () => library.current(),
+    stagedInput: (id) => stagedInputFile(dataDir, id),
+  });
 
   const handlers: Handlers = {
     'app.info': () => Promise.resolve({ ...info }),
@@ -172,6 +179,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...account.handlers,
     ...create.handlers,
     ...library.handlers,
+    ...compare.handlers,
   };
 
   const inner = createDispatch(handlers, {
