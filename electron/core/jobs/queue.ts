@@ -79,6 +79,11 @@ export interface JobQueueOptions {
   readonly isOnline?: () => boolean;
   /** Network changes, if the host has a source of them: called once, returns how to stop. */
   readonly watchOnline?: (listener: (online: boolean) => void) => () => void;
+  /**
+   * How many done, filtered and cancelled jobs the list keeps (default 500); older ones are dropped
+   * (their pictures are in the library). Failed and needs-attention jobs stay until the person acts.
+   */
+  readonly keepFinished?: number;
 }
 
 export interface QueueStatus {
@@ -150,6 +155,8 @@ interface Run {
 }
 
 const SEND_STATES: readonly JobState[] = ['sending', 'generating', 'saving'];
+/** Settled jobs that need nothing more from the person. */
+const PRUNABLE_STATES: readonly JobState[] = ['done', 'filtered', 'cancelled'];
 
 function checkConcurrency(n: number): number {
   if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) {
@@ -218,6 +225,7 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
   const maxAutoRetries = options.retry?.maxAutoRetries ?? 5;
   const baseDelayMs = options.retry?.baseDelayMs ?? 2_000;
   const maxDelayMs = options.retry?.maxDelayMs ?? 60_000;
+  const keepFinished = options.keepFinished ?? 500;
   const ownLimiter = options.limiter === undefined;
   const limiter = options.limiter ?? createRateLimiter(options.rateLimit ?? API_RATE_LIMIT, clock);
   const newId = monotonicFactory();
@@ -465,6 +473,15 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
       );
   }
 
+  /** Drops the oldest settled jobs beyond `keepFinished`. */
+  function prune(): void {
+    const settled = [...jobs.values()].filter((j) => PRUNABLE_STATES.includes(j.state));
+    for (const job of settled.slice(0, Math.max(0, settled.length - keepFinished))) {
+      jobs.delete(job.id);
+      emit({ type: 'removed', id: job.id });
+    }
+  }
+
   /** The attempt is over: its requests are answered or abandoned. */
   function releaseSlots(run: Run): void {
     for (const release of run.slots) release();
@@ -511,6 +528,7 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
         autoRetries: 0,
         mayHaveBeenCharged: false,
       });
+      prune();
       persistLater();
       pump();
       return;

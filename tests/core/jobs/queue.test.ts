@@ -660,6 +660,20 @@ describe('job queue: on disk', () => {
     expect(q.list()).toHaveLength(1);
   });
 
+  it('keeps only the newest finished jobs, and every job that needs the person', async () => {
+    const ex = manualExecutor();
+    const q = await makeQueue(ex.executor, { keepFinished: 2 });
+    const [a, b, c, d] = await q.addMany([T2I, T2I, T2I, T2I]);
+    await settle();
+    await ex.calls[0]?.send();
+    ex.calls[0]?.reject(stabilityError('timeout', { mayHaveBeenCharged: true }));
+    for (const call of ex.calls.slice(1)) call.resolve();
+    await settle();
+    expect(q.list().map((j) => j.id)).toEqual([a?.id, c?.id, d?.id]);
+    expect(q.get(b?.id ?? '')).toBeUndefined();
+    expect(q.get(a?.id ?? '')?.state).toBe('needs-attention');
+  });
+
   it('removes a finished job, refuses to remove a running one', async () => {
     const ex = manualExecutor();
     const q = await makeQueue(ex.executor, { concurrency: 1 });
