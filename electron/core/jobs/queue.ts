@@ -149,8 +149,8 @@ interface Run {
   requests: number;
   /** Slots not given back yet (given back when the attempt ends). */
   readonly slots: Set<ReleaseSlot>;
-  /** The first request is recorded on disk. */
-  recorded: boolean;
+  /** The write that records the first request on disk (set by the first request). */
+  recorded: Promise<void> | undefined;
   cancelled: boolean;
 }
 
@@ -396,13 +396,35 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
     if (next < Infinity) wakeAtTime(next);
   }
 
+  /** Marks the job as sent (`sending`, may have been charged) and writes the list. */
+  async function recordSending(id: string, run: Run): Promise<void> {
+    const current = jobs.get(id);
+    if (current && !run.cancelled && !stopping) {
+      update(id, {
+        ...(current.state === 'preparing' ? { state: 'sending' as const } : {}),
+        mayHaveBeenCharged: true,
+      });
+    }
+    try {
+      await persist();
+    } catch (error) {
+      throw new JobFailure(
+        'not_saved',
+        'Atelier could not write its list of jobs to disk, so it did not send this job. ' +
+          'Free some disk space, then try again.',
+        'final',
+        { cause: error },
+      );
+    }
+  }
+
   function start(waiting: Job): void {
     const id = waiting.id;
     const run: Run = {
       controller: new AbortController(),
       requests: 0,
       slots: new Set(),
-      recorded: false,
+      recorded: undefined,
       cancelled: false,
     };
     running.set(id, run);
@@ -421,28 +443,10 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
       attempt: job.attempts,
       async acquireRequestSlot() {
         if (signal.aborted) throw signal.reason;
-        if (!run.recorded) {
-          // Record on disk that this job may be charged BEFORE anything leaves the machine.
-          run.recorded = true;
-          const current = jobs.get(id);
-          if (active() && current) {
-            update(id, {
-              ...(current.state === 'preparing' ? { state: 'sending' as const } : {}),
-              mayHaveBeenCharged: true,
-            });
-          }
-          try {
-            await persist();
-          } catch (error) {
-            throw new JobFailure(
-              'not_saved',
-              'Atelier could not write its list of jobs to disk, so it did not send this job. ' +
-                'Free some disk space, then try again.',
-              'final',
-              { cause: error },
-            );
-          }
-        }
+        // Record on disk that this job may be charged BEFORE anything leaves the machine (every
+        // request of the attempt waits for that one write, even ones started side by side).
+        run.recorded ??= recordSending(id, run);
+        await run.recorded;
         if (signal.aborted) throw signal.reason;
         const release = await limiter.acquire(signal);
         run.requests += 1;
@@ -670,7 +674,7 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
       }
       if (run && RUNNING_STATES.includes(job.state)) {
         run.cancelled = true;
-        const sent = run.recorded;
+        const sent = run.recorded !== undefined;
         run.controller.abort(abortError('The job was cancelled.'));
         // The aborted request will not be counted later than now.
         releaseSlots(run);

@@ -120,7 +120,8 @@ describe('job queue: running', () => {
   it('records `sending` on disk before the first request may leave', async () => {
     let stateAtSend: JobState | undefined;
     const q = await makeQueue(async (job, ctx) => {
-      await ctx.acquireRequestSlot();
+      // Two requests side by side: neither may go before the record is on disk.
+      await Promise.race([ctx.acquireRequestSlot(), ctx.acquireRequestSlot()]);
       stateAtSend = (await onDisk()).find((j) => j.id === job.id)?.state;
       return { state: 'done' };
     });
