@@ -30,6 +30,9 @@ export function AccountSection() {
   const setSandbox = useAccount((s) => s.setSandbox);
   const sandboxError = useSettings((s) => s.errors.sandboxMode);
   const sandboxSaving = useSettings((s) => s.saving.sandboxMode === true);
+  const savedSandbox = useSettings((s) => s.settings?.sandboxMode);
+  // The switch shows the choice at once, then settles to what the core answers.
+  const [pendingSandbox, setPendingSandbox] = useState<boolean | null>(null);
   const [replacing, setReplacing] = useState(false);
   const [busy, setBusy] = useState<'test' | 'forget' | null>(null);
   const [answer, setAnswer] = useState<Answer>(null);
@@ -171,9 +174,13 @@ export function AccountSection() {
               role="switch"
               aria-labelledby="sandbox-label"
               aria-describedby="sandbox-description"
-              checked={account.sandbox}
+              checked={pendingSandbox ?? savedSandbox ?? account.sandbox}
               disabled={sandboxSaving}
-              onChange={(event) => void setSandbox(event.target.checked)}
+              onChange={(event) => {
+                const on = event.target.checked;
+                setPendingSandbox(on);
+                void setSandbox(on).finally(() => setPendingSandbox(null));
+              }}
             />
             <span className="switch__track" aria-hidden="true" />
           </label>
