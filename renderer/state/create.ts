@@ -85,6 +85,32 @@ async function uploadFile(file: File): Promise<InputView> {
 
 const previewsLoading = new Set<string>();
 
+const FINISHED: readonly string[] = ['done', 'filtered', 'failed', 'needs-attention', 'cancelled'];
+
+/** A system notification when a whole run finished while Atelier was not in front. */
+function notifyIfBatchDone(job: JobView, jobs: readonly JobView[]): void {
+  if (typeof document === 'undefined' || document.visibilityState === 'visible') return;
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  const batch = job.batch ? jobs.filter((j) => j.batch === job.batch) : [job];
+  if (!batch.every((j) => FINISHED.includes(j.state))) return;
+  const done = batch.filter((j) => j.state === 'done').length;
+  const problems = batch.length - done;
+  const body =
+    (done === 1 ? '1 picture is ready' : `${done} pictures are ready`) +
+    (problems > 0 ? `; ${problems} did not finish.` : '.');
+  try {
+    new Notification('Atelier', { body });
+  } catch {
+    // Notifications are a courtesy; the pictures are in Create and the library either way.
+  }
+}
+
+/** Asks once, on the person's click, whether Atelier may tell them when pictures are ready. */
+function askForNotifications(): void {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'default') return;
+  void Notification.requestPermission().catch(() => undefined);
+}
+
 export const useCreate = create<CreateState>()((set, get) => ({
   form: INITIAL_FORM,
   input: null,
@@ -116,7 +142,13 @@ export const useCreate = create<CreateState>()((set, get) => ({
     }
   },
 
-  received: (job) => set((state) => ({ jobs: { ...state.jobs, [job.id]: job } })),
+  received: (job) => {
+    const before = get().jobs[job.id];
+    set((state) => ({ jobs: { ...state.jobs, [job.id]: job } }));
+    if (before && !FINISHED.includes(before.state) && FINISHED.includes(job.state)) {
+      notifyIfBatchDone(job, Object.values(get().jobs));
+    }
+  },
   removed: (id) =>
     set((state) => {
       const jobs = Object.fromEntries(Object.entries(state.jobs).filter(([key]) => key !== id));
@@ -173,6 +205,7 @@ export const useCreate = create<CreateState>()((set, get) => ({
       return false;
     }
     const { endpoint, kind } = targetOf(form);
+    askForNotifications();
     set({ running: true, runError: null, problems: {} });
     try {
       const { jobs } = await getBridge().invoke('jobs.add', {

@@ -212,6 +212,16 @@ test('shows each kind of error as a plain sentence', async ({ page }) => {
     await card.getByRole('button', { name: 'Send again' }).click();
     await expect(card).toHaveAttribute('data-state', 'done', { timeout: 15_000 });
   }
+  // No credits left: says so, and what to do.
+  sandbox.setFaults({});
+  const credits = sandbox.ledger.balance;
+  sandbox.ledger.set(0);
+  await promptBox(page).fill('no money left');
+  await page.getByRole('button', { name: /Make 1 image/ }).click();
+  const broke = page.getByRole('article', { name: /no money left/ });
+  await expect(broke).toHaveAttribute('data-state', 'failed', { timeout: 15_000 });
+  await expect(broke).toContainText(/credits/i);
+  sandbox.ledger.set(credits);
   // Refused before sending: the field says why.
   await promptBox(page).fill('');
   await page.getByRole('button', { name: /Make 1 image/ }).click();
@@ -226,6 +236,7 @@ test('every finished job has its picture in the library folder', async ({ page }
 });
 
 test('screenshots of Create', async ({ page }) => {
+  test.setTimeout(240_000);
   mkdirSync('test-results/screenshots', { recursive: true });
   const shots: { name: string; prepare: (page: Page) => Promise<void> }[] = [
     {
@@ -252,6 +263,16 @@ test('screenshots of Create', async ({ page }) => {
       },
     },
   ];
+  await open(page);
+  // A batch of its own to show (whatever ran before).
+  const title = 'a quiet harbour at night, ink and wash';
+  await promptBox(page).fill(title);
+  await page.getByRole('radio', { name: 'Landscape photo (3:2)' }).check();
+  for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'More images' }).click();
+  await promptBox(page).press('Control+Enter');
+  await expect(page.getByRole('region', { name: title }).locator(DONE)).toHaveCount(4, {
+    timeout: 30_000,
+  });
   for (const theme of ['light', 'dark'] as const) {
     for (const size of [
       { width: 1280, height: 800 },
@@ -260,7 +281,7 @@ test('screenshots of Create', async ({ page }) => {
       await page.setViewportSize(size);
       await page.emulateMedia({ colorScheme: theme });
       await open(page);
-      await expect(page.locator('[data-testid=job][data-state=done] img').first()).toBeVisible();
+      await expect(page.locator(DONE).first()).toBeVisible();
       for (const shot of shots) {
         await shot.prepare(page);
         await page.screenshot({
@@ -272,6 +293,7 @@ test('screenshots of Create', async ({ page }) => {
 });
 
 test('screenshots of an empty and a filled Create', async ({ page }) => {
+  test.setTimeout(240_000);
   const fresh = await startShell({
     STABILITY_API_BASE: sandbox.url,
     STABILITY_API_KEY: SANDBOX_API_KEY,

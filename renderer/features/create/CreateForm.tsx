@@ -151,7 +151,7 @@ function AspectPicker({ form, set }: { form: FormState; set: (p: Partial<FormSta
       </span>
       <div className="aspects" role="radiogroup" aria-labelledby="aspect-label">
         {aspectChoices().map(({ value, label }) => {
-          const shape = aspectShape(value);
+          const shape = aspectShape(value, 20);
           return (
             <label
               key={value}
@@ -368,7 +368,6 @@ export function CreateForm() {
                 <Segmented
                   name="seed-mode"
                   labelledBy="seed-label"
-                  compact
                   options={[
                     { value: 'random', label: 'Random' },
                     { value: 'fixed', label: 'Fixed' },
@@ -402,7 +401,6 @@ export function CreateForm() {
               <Segmented
                 name="format"
                 labelledBy="format-label"
-                compact
                 options={formatChoices(form).map((c) => ({
                   value: c.value,
                   label: c.value.toUpperCase(),
@@ -412,35 +410,37 @@ export function CreateForm() {
               />
             </Field>
           ) : null}
+          {form.tab !== 'upscale' ? (
+            <Field label="Images" labelId="count-label">
+              <div className="count" role="group" aria-label="How many images">
+                <button
+                  type="button"
+                  className="count__step"
+                  aria-label="Fewer images"
+                  disabled={form.count <= 1}
+                  onClick={() => set({ count: form.count - 1 })}
+                >
+                  −
+                </button>
+                <output className="count__value" aria-live="polite" aria-label="Images">
+                  {form.count}
+                </output>
+                <button
+                  type="button"
+                  className="count__step"
+                  aria-label="More images"
+                  disabled={form.count >= 10}
+                  onClick={() => set({ count: form.count + 1 })}
+                >
+                  +
+                </button>
+              </div>
+            </Field>
+          ) : null}
         </div>
       </div>
 
       <div className="create-form__footer">
-        {form.tab !== 'upscale' ? (
-          <div className="count" role="group" aria-label="How many images">
-            <button
-              type="button"
-              className="count__step"
-              aria-label="Fewer images"
-              disabled={form.count <= 1}
-              onClick={() => set({ count: form.count - 1 })}
-            >
-              −
-            </button>
-            <output className="count__value" aria-live="polite" aria-label="Images">
-              {form.count}
-            </output>
-            <button
-              type="button"
-              className="count__step"
-              aria-label="More images"
-              disabled={form.count >= 10}
-              onClick={() => set({ count: form.count + 1 })}
-            >
-              +
-            </button>
-          </div>
-        ) : null}
         <button
           type="submit"
           className="button button--primary run-button"

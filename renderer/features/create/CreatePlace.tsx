@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, type DragEvent } from 'react';
 import '../../styles/create.css';
 import { useApp } from '../../state';
 import { followJobs, useCreate } from '../../state/create';
@@ -6,6 +6,7 @@ import { EmptyState } from '../../ui/EmptyState';
 import { PlaceHeader } from '../../ui/PlaceHeader';
 import { Segmented } from '../../ui/Segmented';
 import { CreateForm } from './CreateForm';
+import { firstFile, firstItemFile } from './DropZone';
 import { Results } from './Results';
 import type { Tab } from './form';
 
@@ -20,6 +21,19 @@ export function CreatePlace() {
   const setForm = useCreate((s) => s.setForm);
   const hasJobs = useCreate((s) => Object.keys(s.jobs).length > 0);
   const online = useApp((s) => s.connection.status === 'online');
+  const takeFile = useCreate((s) => s.takeFile);
+
+  // A picture dropped anywhere in Create: transform it (or upscale it, when upscaling).
+  const onDragOver = (event: DragEvent) => {
+    if (event.dataTransfer.types.includes('Files')) event.preventDefault();
+  };
+  const onDrop = (event: DragEvent) => {
+    const file = firstFile(event.dataTransfer.files) ?? firstItemFile(event.dataTransfer.items);
+    if (!file) return;
+    event.preventDefault();
+    if (tab === 'generate') setForm({ tab: 'transform' });
+    void takeFile(file);
+  };
 
   // Follow the core's jobs while Create is open; load again after a reconnection.
   useEffect(() => {
@@ -41,7 +55,7 @@ export function CreatePlace() {
           onChange={(value) => setForm({ tab: value })}
         />
       </PlaceHeader>
-      <div className="create">
+      <div className="create" onDragOver={onDragOver} onDrop={onDrop}>
         <CreateForm />
         <section className="create__stage" aria-label="Results">
           {hasJobs ? (

@@ -7,11 +7,11 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-function firstFile(list: FileList | null | undefined): File | null {
+export function firstFile(list: FileList | null | undefined): File | null {
   return list && list.length > 0 ? (list.item(0) ?? null) : null;
 }
 
-function firstItemFile(list: DataTransferItemList | null | undefined): File | null {
+export function firstItemFile(list: DataTransferItemList | null | undefined): File | null {
   if (!list) return null;
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
@@ -53,6 +53,7 @@ export function DropZone({ label, error }: { label: string; error?: string | und
   };
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
+    event.stopPropagation();
     setOver(false);
     const file = firstFile(event.dataTransfer.files) ?? firstItemFile(event.dataTransfer.items);
     if (file) void takeFile(file);
