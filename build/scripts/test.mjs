@@ -24,8 +24,6 @@ function has(bin) {
   return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 }
 
-const npx = (args) => ['npx', ['--no-install', ...args]];
-
 run('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 run('lint', 'npm', ['run', '--silent', 'lint']);
 const built = run('build', 'npm', ['run', '--silent', 'build']);
@@ -40,21 +38,29 @@ const vitestArgs = [
   '--reporter=json',
   `--outputFile.json=${vitestJson}`,
 ];
-if (has('dbus-run-session') && has('gnome-keyring-daemon')) {
-  const xdg = join(tmp, 'xdg');
+const secretService = has('dbus-run-session') && has('gnome-keyring-daemon');
+
+/** Runs a command inside its own throwaway Secret Service (a fresh unlocked keyring). */
+function runWithSecretService(label, name, command, args, env = {}) {
+  const xdg = join(tmp, `xdg-${name}`);
   mkdirSync(xdg, { recursive: true, mode: 0o700 });
   const script =
     'echo -n atelier-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"';
-  run(
+  return run(label, 'dbus-run-session', ['--', 'sh', '-c', script, 'sh', command, ...args], {
+    XDG_DATA_HOME: join(xdg, 'data'),
+    XDG_CACHE_HOME: join(xdg, 'cache'),
+    XDG_RUNTIME_DIR: xdg,
+    ATELIER_SECRET_SERVICE: '1',
+    ...env,
+  });
+}
+
+if (secretService) {
+  runWithSecretService(
     'unit and integration tests (vitest, with a private Secret Service)',
-    'dbus-run-session',
-    ['--', 'sh', '-c', script, 'sh', 'npx', ...vitestArgs],
-    {
-      XDG_DATA_HOME: join(xdg, 'data'),
-      XDG_CACHE_HOME: join(xdg, 'cache'),
-      XDG_RUNTIME_DIR: xdg,
-      ATELIER_SECRET_SERVICE: '1',
-    },
+    'vitest',
+    'npx',
+    vitestArgs,
   );
 } else {
   console.log(
@@ -75,9 +81,20 @@ run('Electron security scan', 'node', ['build/scripts/security-scan.mjs']);
 
 if (built) {
   const pwJson = join(tmp, 'playwright.json');
-  run('end-to-end tests (Playwright)', ...npx(['playwright', 'test', '--reporter=list,json']), {
-    PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
-  });
+  // The browser shells the tests start keep keys in the system keychain: give them a private one.
+  const pwArgs = ['--no-install', 'playwright', 'test', '--reporter=list,json'];
+  const pwEnv = { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson };
+  if (secretService) {
+    runWithSecretService(
+      'end-to-end tests (Playwright, with a private Secret Service)',
+      'playwright',
+      'npx',
+      pwArgs,
+      pwEnv,
+    );
+  } else {
+    run('end-to-end tests (Playwright)', 'npx', pwArgs, pwEnv);
+  }
   if (existsSync(pwJson)) {
     const s = JSON.parse(readFileSync(pwJson, 'utf8')).stats ?? {};
     totals.passed += (s.expected ?? 0) + (s.flaky ?? 0);
