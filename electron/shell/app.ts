@@ -15,9 +15,10 @@ import {
   shell,
   type WebContents,
 } from 'electron';
-import { createHost, type Host } from '../core/host';
+import { createHost, fallbackLibraryDir, type Host } from '../core/host';
 import { forwardEvent, registerInvokeHandler } from './ipc';
 import { menuTemplate } from './menu';
+import { createDesktop, imagePathsFromArgv } from './desktop';
 import {
   APP_ENTRY_URL,
   APP_SCHEME,
@@ -103,7 +104,19 @@ export async function start(options: StartOptions): Promise<StartedShell | null>
     // electronegativity-justified: OPEN_EXTERNAL_JS_CHECK — hardenWebContents calls this only for https links to the hosts in EXTERNAL_HOSTS (isAllowedExternalUrl, tested in tests/electron/security.test.ts).
     hardenWebContents(contents, policy, (url) => shell.openExternal(url));
   });
-  app.on('second-instance', () => focusWindow(mainWindow));
+  // "Open with Atelier" and a second launch: the files go to the window that is already open.
+  const pendingFiles: string[] = imagePathsFromArgv(options.argv ?? process.argv, process.cwd());
+  let openFiles = (paths: readonly string[]): void => {
+    pendingFiles.push(...paths);
+  };
+  app.on('open-file', (event, file) => {
+    event.preventDefault();
+    openFiles(imagePathsFromArgv([file], process.cwd()));
+  });
+  app.on('second-instance', (_event, argv: string[], workingDirectory: string) => {
+    focusWindow(mainWindow);
+    openFiles(imagePathsFromArgv(argv, workingDirectory));
+  });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
@@ -115,8 +128,20 @@ export async function start(options: StartOptions): Promise<StartedShell | null>
     APP_SCHEME,
     createAppProtocolHandler(options.rendererDir, contentSecurityPolicy(policy)),
   );
+  const desktop = createDesktop({
+    window: () => mainWindow,
+    windows: () => [...windows],
+    dataDir: dataDir ?? app.getPath('userData'),
+  });
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate(menuTemplate(process.platform, dev !== undefined)),
+    Menu.buildFromTemplate(
+      menuTemplate(process.platform, dev !== undefined, {
+        command: (command) => desktop.command(command),
+        openImage: () => void desktop.openImage(),
+        revealLibrary: () => desktop.reveal(host.libraryDir() ?? fallbackLibraryDir(), 'library'),
+        revealDataFolder: () => desktop.reveal(dataDir ?? app.getPath('userData'), 'data'),
+      }),
+    ),
   );
 
   let host: Host;
@@ -130,6 +155,7 @@ export async function start(options: StartOptions): Promise<StartedShell | null>
       trash: async (files) => {
         for (const file of files) await shell.trashItem(file);
       },
+      shellServices: desktop.services,
     });
   } catch (error) {
     console.error(error);
@@ -143,14 +169,26 @@ export async function start(options: StartOptions): Promise<StartedShell | null>
 
   protocol.handle(MEDIA_SCHEME, createMediaProtocolHandler(host.library.media));
   registerInvokeHandler(ipcMain, host.dispatch, () => [...windows], policy);
-  host.subscribe((event, payload) => forwardEvent([...windows], event, payload));
+  host.subscribe((event, payload) => {
+    forwardEvent([...windows], event, payload);
+    desktop.onCoreEvent(event, payload);
+  });
+  desktop.followTheme(host.dispatch);
+  openFiles = (paths) => {
+    desktop.openFiles(paths);
+  };
+  desktop.openFiles(pendingFiles.splice(0));
+  await desktop.loadWindowState();
 
   const openWindow = (): BrowserWindow => {
+    const place = desktop.restoreWindow();
     const window = createMainWindow({
       preload: options.preload,
       url: dev?.url ?? APP_ENTRY_URL,
       devTools: dev !== undefined,
+      ...place,
     });
+    desktop.attachWindow(window);
     windows.add(window);
     window.on('closed', () => {
       windows.delete(window);
@@ -160,6 +198,9 @@ export async function start(options: StartOptions): Promise<StartedShell | null>
     return window;
   };
   const window = openWindow();
+  // Update checks: packaged builds only, after the window shows, never blocking, never downloading
+  // without asking.
+  window.once('show', () => desktop.checkForUpdates(app.isPackaged));
   app.on('activate', () => {
     if (windows.size === 0) openWindow();
   });
@@ -171,8 +212,7 @@ export async function start(options: StartOptions): Promise<StartedShell | null>
     event.preventDefault();
     if (closing === 'closing') return;
     closing = 'closing';
-    void host
-      .close()
+    void Promise.all([desktop.flush(), host.close()])
       .catch((error: unknown) => console.error(error))
       .finally(() => {
         closing = 'closed';

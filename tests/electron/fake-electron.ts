@@ -30,6 +30,7 @@ export class FakeWebContents extends EventEmitter {
     },
   );
   readonly send = vi.fn();
+  readonly startDrag = vi.fn();
   isDestroyed(): boolean {
     return this.destroyed;
   }
@@ -53,6 +54,26 @@ export class FakeBrowserWindow extends EventEmitter {
   readonly restore = vi.fn(() => {
     this.minimized = false;
   });
+  focused = false;
+  maximized = false;
+  fullScreen = false;
+  normalBounds = { x: 0, y: 0, width: 1280, height: 800 };
+  readonly maximize = vi.fn(() => {
+    this.maximized = true;
+  });
+  readonly setProgressBar = vi.fn();
+  isFocused(): boolean {
+    return this.focused;
+  }
+  isMaximized(): boolean {
+    return this.maximized;
+  }
+  isFullScreen(): boolean {
+    return this.fullScreen;
+  }
+  getNormalBounds(): { x: number; y: number; width: number; height: number } {
+    return { ...this.normalBounds };
+  }
   constructor(options: Record<string, unknown>) {
     super();
     this.options = options;
@@ -131,13 +152,86 @@ export const ipcMain = {
   removeHandler: vi.fn((channel: string) => ipcMain.handlers.delete(channel)),
 };
 
-export const shell = { openExternal: vi.fn(() => Promise.resolve()) };
+export const shell = {
+  openExternal: vi.fn(() => Promise.resolve()),
+  showItemInFolder: vi.fn(),
+  openPath: vi.fn((_path: string) => Promise.resolve('')),
+};
 export const Menu = {
   buildFromTemplate: vi.fn((template: unknown) => ({ template })),
   setApplicationMenu: vi.fn(),
 };
-export const dialog = { showErrorBox: vi.fn() };
-export const nativeTheme = { shouldUseDarkColors: false };
+export const dialog = {
+  showErrorBox: vi.fn(),
+  showOpenDialog: vi.fn((..._args: unknown[]) =>
+    Promise.resolve({ canceled: true, filePaths: [] as string[] }),
+  ),
+  showSaveDialog: vi.fn((..._args: unknown[]) => Promise.resolve({ canceled: true, filePath: '' })),
+  showMessageBox: vi.fn((..._args: unknown[]) => Promise.resolve({ response: 1 })),
+};
+export const nativeTheme = { shouldUseDarkColors: false, themeSource: 'system' };
+
+interface FakeDisplay {
+  id: number;
+  bounds: { x: number; y: number; width: number; height: number };
+  workArea: { x: number; y: number; width: number; height: number };
+}
+const PRIMARY_DISPLAY: FakeDisplay = {
+  id: 1,
+  bounds: { x: 0, y: 0, width: 1920, height: 1080 },
+  workArea: { x: 0, y: 25, width: 1920, height: 1055 },
+};
+/** The displays attached (tests replace it). The first one is the primary display. */
+export const screen = {
+  displays: [PRIMARY_DISPLAY],
+  getAllDisplays: vi.fn((): FakeDisplay[] => screen.displays),
+  getPrimaryDisplay: vi.fn((): FakeDisplay => screen.displays[0] ?? PRIMARY_DISPLAY),
+};
+
+export class Notification extends EventEmitter {
+  static instances: Notification[] = [];
+  static supported = true;
+  static isSupported(): boolean {
+    return Notification.supported;
+  }
+  readonly options: { title?: string; body?: string };
+  readonly show = vi.fn();
+  constructor(options: { title?: string; body?: string }) {
+    super();
+    this.options = options;
+    Notification.instances.push(this);
+  }
+}
+
+class FakeNativeImage {
+  constructor(
+    readonly source: string,
+    readonly size = { width: 0, height: 0 },
+  ) {}
+  isEmpty(): boolean {
+    return this.size.width === 0;
+  }
+  getSize() {
+    return this.size;
+  }
+  resize(options: { width?: number; height?: number }): FakeNativeImage {
+    return new FakeNativeImage(`${this.source} resized`, {
+      width: options.width ?? this.size.width,
+      height: options.height ?? this.size.height,
+    });
+  }
+}
+export const nativeImage = {
+  /** Files whose thumbnail can be made (others give an empty image, like WebP on some systems). */
+  sizes: new Map<string, { width: number; height: number }>(),
+  createFromPath: vi.fn(
+    (file: string) =>
+      new FakeNativeImage(file, nativeImage.sizes.get(file) ?? { width: 0, height: 0 }),
+  ),
+  createFromDataURL: vi.fn(
+    (_url: string) => new FakeNativeImage('fallback', { width: 32, height: 32 }),
+  ),
+};
 
 // Renderer-side modules, for the preload.
 export const exposed: Record<string, unknown> = {};
@@ -159,6 +253,11 @@ export function resetFake(): void {
   app.paths = { userData: '/fake/user-data' };
   app.resetReady();
   FakeBrowserWindow.instances = [];
+  Notification.instances = [];
+  Notification.supported = true;
+  nativeTheme.themeSource = 'system';
+  screen.displays = [PRIMARY_DISPLAY];
+  nativeImage.sizes.clear();
   ipcMain.handlers.clear();
   ipcRenderer.removeAllListeners();
   for (const key of Object.keys(exposed)) Reflect.deleteProperty(exposed, key);
@@ -175,6 +274,9 @@ export default {
   Menu,
   dialog,
   nativeTheme,
+  screen,
+  Notification,
+  nativeImage,
   contextBridge,
   ipcRenderer,
 };
