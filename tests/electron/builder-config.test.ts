@@ -128,3 +128,49 @@ describe('electron-builder.yml', () => {
     expect(packed).toEqual([]);
   });
 });
+
+describe('electron-builder.yml for a desktop app', () => {
+  it('makes every platform’s icon from the one 1024 PNG (big enough for .icns and .ico)', async () => {
+    const config = await loadConfig();
+    for (const platform of [config.mac, config.win, config.linux]) {
+      expect(platform?.icon).toBe('build/icon.png');
+    }
+    const sharp = (await import('sharp')).default;
+    const meta = await sharp(join(root, 'build/icon.png')).metadata();
+    // electron-builder needs at least 512x512 for the macOS .icns and 256x256 for the .ico.
+    expect(Math.min(meta.width, meta.height)).toBeGreaterThanOrEqual(512);
+  });
+
+  it('offers "Open with Atelier" for PNG, JPEG and WebP without becoming the default viewer', async () => {
+    const config = await loadConfig();
+    const associations = [config.fileAssociations ?? []].flat();
+    const exts = associations.flatMap((association) => [association.ext].flat());
+    expect(exts.sort()).toEqual(['jpeg', 'jpg', 'png', 'webp']);
+    for (const association of associations) {
+      expect(association.mimeType).toMatch(/^image\/(png|jpeg|webp)$/);
+      expect(association.rank).toBe('Alternate');
+      expect(association.role).toBe('Viewer');
+    }
+  });
+
+  it('the associated extensions are exactly the ones the shell opens', async () => {
+    const { OPENABLE_EXTENSIONS } = await import('../../electron/shell/os');
+    const config = await loadConfig();
+    const exts = [config.fileAssociations ?? []].flat().flatMap((a) => [a.ext].flat());
+    expect([...exts].sort()).toEqual([...OPENABLE_EXTENSIONS].sort());
+  });
+
+  it('publishes to GitHub releases for electron-updater, with clearly named placeholders', () => {
+    const config = rawConfig() as Configuration;
+    expect(config.publish).toMatchObject({
+      provider: 'github',
+      owner: expect.stringMatching(/^REPLACE-WITH-/) as unknown,
+      repo: expect.stringMatching(/^REPLACE-WITH-/) as unknown,
+    });
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    // A runtime dependency, so electron-builder packs it into the app.
+    expect(pkg.dependencies['electron-updater']).toBeDefined();
+  });
+});
