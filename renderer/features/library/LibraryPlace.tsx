@@ -1,18 +1,322 @@
+import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { useApp } from '../../state/connection';
+import { followLibrary, isFiltered, useLibrary, type SandboxFilter } from '../../state/library';
 import { EmptyState } from '../../ui/EmptyState';
 import { PlaceHeader } from '../../ui/PlaceHeader';
+import { compareTwo } from './actions';
+import { LibraryDetail, operationLabel } from './LibraryDetail';
+import { LibraryGrid } from './LibraryGrid';
+import '../../styles/library.css';
+
+function hasFiles(event: DragEvent): boolean {
+  return Array.from(event.dataTransfer.types).includes('Files');
+}
+
+function Toolbar() {
+  const filter = useLibrary((s) => s.filter);
+  const facets = useLibrary((s) => s.facets);
+  const total = useLibrary((s) => s.total);
+  const all = useLibrary((s) => s.all);
+  const setFilter = useLibrary((s) => s.setFilter);
+  return (
+    <div className="library-toolbar" role="search" aria-label="Find images">
+      <input
+        type="search"
+        className="text-input library-toolbar__search"
+        placeholder="Search prompts"
+        aria-label="Search prompts"
+        value={filter.text}
+        onChange={(e) => setFilter({ text: e.target.value })}
+      />
+      <select
+        className="library-select"
+        aria-label="Operation"
+        value={filter.operation}
+        onChange={(e) => setFilter({ operation: e.target.value })}
+      >
+        <option value="">All operations</option>
+        {facets.operations.map((op) => (
+          <option key={op} value={op}>
+            {operationLabel(op)}
+          </option>
+        ))}
+      </select>
+      <select
+        className="library-select"
+        aria-label="Model"
+        value={filter.model}
+        onChange={(e) => setFilter({ model: e.target.value })}
+      >
+        <option value="">All models</option>
+        {facets.models.map((m) => (
+          <option key={m} value={m}>
+            {m}
+          </option>
+        ))}
+      </select>
+      <label className="library-date">
+        <span>From</span>
+        <input
+          type="date"
+          className="text-input"
+          value={filter.from}
+          onChange={(e) => setFilter({ from: e.target.value })}
+        />
+      </label>
+      <label className="library-date">
+        <span>To</span>
+        <input
+          type="date"
+          className="text-input"
+          value={filter.to}
+          onChange={(e) => setFilter({ to: e.target.value })}
+        />
+      </label>
+      <select
+        className="library-select"
+        aria-label="Sandbox images"
+        value={filter.sandbox}
+        onChange={(e) => setFilter({ sandbox: e.target.value as SandboxFilter })}
+      >
+        <option value="all">Sandbox and real</option>
+        <option value="only">Only Sandbox</option>
+        <option value="none">Hide Sandbox</option>
+      </select>
+      <button
+        type="button"
+        className="button library-toolbar__fav"
+        aria-pressed={filter.favourites}
+        onClick={() => setFilter({ favourites: !filter.favourites })}
+      >
+        {filter.favourites ? '★' : '☆'} Favourites
+      </button>
+      <span className="library-toolbar__count muted" aria-live="polite">
+        {all === null
+          ? ''
+          : isFiltered(filter)
+            ? `${total.toLocaleString()} of ${all.toLocaleString()}`
+            : `${total.toLocaleString()} image${total === 1 ? '' : 's'}`}
+      </span>
+    </div>
+  );
+}
+
+function SelectionBar() {
+  const selected = useLibrary((s) => s.selected);
+  if (selected.length === 0) return null;
+  const [a, b] = selected;
+  return (
+    <div className="library-selection" role="toolbar" aria-label="Selected images">
+      <span>{selected.length === 1 ? '1 selected' : `${selected.length} selected`}</span>
+      {selected.length === 1 ? (
+        <button
+          type="button"
+          className="button button--small"
+          onClick={() => {
+            const state = useLibrary.getState();
+            const item = state.itemAt(state.focus);
+            if (item) state.openDetail(item);
+          }}
+        >
+          Open
+        </button>
+      ) : null}
+      <button
+        type="button"
+        className="button button--small"
+        disabled={selected.length !== 2}
+        onClick={() => {
+          if (a !== undefined && b !== undefined) compareTwo(a, b);
+        }}
+      >
+        Compare two
+      </button>
+      <button
+        type="button"
+        className="button button--small button--danger"
+        onClick={() => void useLibrary.getState().deleteIds(selected)}
+      >
+        Delete {selected.length === 1 ? '' : selected.length}
+      </button>
+      <button
+        type="button"
+        className="button button--small"
+        onClick={() => useLibrary.getState().clearSelection()}
+      >
+        Clear selection
+      </button>
+    </div>
+  );
+}
+
+function ToastView() {
+  const toast = useLibrary((s) => s.toast);
+  useEffect(() => {
+    if (!toast) return;
+    const timer = setTimeout(
+      () => {
+        if (useLibrary.getState().toast === toast) useLibrary.getState().showToast(null);
+      },
+      toast.undoToken ? 10_000 : 6_000,
+    );
+    return () => clearTimeout(timer);
+  }, [toast]);
+  return (
+    <div className="library-toast-area" role="status" aria-live="polite">
+      {toast ? (
+        <div className="library-toast">
+          <span>{toast.message}</span>
+          {toast.undoToken ? (
+            <button
+              type="button"
+              className="button button--small"
+              onClick={() => void useLibrary.getState().undo()}
+            >
+              Undo
+            </button>
+          ) : null}
+          <button
+            type="button"
+            className="library-toast__close"
+            aria-label="Dismiss"
+            onClick={() => useLibrary.getState().showToast(null)}
+          >
+            ×
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
 
 export function LibraryPlace() {
+  const online = useApp((s) => s.connection.status === 'online');
+  const total = useLibrary((s) => s.total);
+  const all = useLibrary((s) => s.all);
+  const filter = useLibrary((s) => s.filter);
+  const detail = useLibrary((s) => s.detail);
+  const error = useLibrary((s) => s.error);
+  const folder = useLibrary((s) => s.folder);
+  const importing = useLibrary((s) => s.importing);
+  const [dropping, setDropping] = useState(false);
+  const depth = useRef(0);
+
+  useEffect(() => {
+    if (!online) return;
+    void useLibrary.getState().load();
+    return followLibrary();
+  }, [online]);
+
+  const step = (delta: number) => {
+    const state = useLibrary.getState();
+    const current = state.detail;
+    if (!current) return;
+    let index = -1;
+    for (const [page, list] of Object.entries(state.pages)) {
+      const at = list.findIndex((e) => e.id === current.id);
+      if (at >= 0) index = Number(page) * 200 + at;
+    }
+    if (index < 0) return;
+    const next = index + delta;
+    if (next < 0 || next >= state.total) return;
+    const item = state.itemAt(next);
+    if (item) {
+      state.openDetail(item);
+      state.select(next, 'replace');
+    } else {
+      void state.loadPage(Math.floor(next / 200));
+    }
+  };
+
+  const empty = all === 0;
+  const noMatch = !empty && all !== null && total === 0;
+
   return (
     <>
-      <PlaceHeader title="Library" />
-      <div className="place__content place__content--center">
-        <EmptyState icon="library" title="Your library is empty">
-          <p>
-            Every image you make lands here and in your library folder, with the prompt and settings
-            that made it. The folder is yours: back it up, sync it, or open the images in any other
-            program.
-          </p>
-        </EmptyState>
+      <PlaceHeader title="Library">
+        {folder ? (
+          <span className="library-folder muted" title={folder.dir}>
+            {folder.dir}
+          </span>
+        ) : null}
+      </PlaceHeader>
+      <div
+        className={dropping ? 'library library--dropping' : 'library'}
+        onDragEnter={(e) => {
+          if (!hasFiles(e)) return;
+          depth.current++;
+          setDropping(true);
+        }}
+        onDragOver={(e) => {
+          if (!hasFiles(e)) return;
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+        }}
+        onDragLeave={() => {
+          depth.current = Math.max(0, depth.current - 1);
+          if (depth.current === 0) setDropping(false);
+        }}
+        onDrop={(e) => {
+          if (!hasFiles(e)) return;
+          e.preventDefault();
+          depth.current = 0;
+          setDropping(false);
+          void useLibrary.getState().importFiles(Array.from(e.dataTransfer.files));
+        }}
+      >
+        {!empty ? <Toolbar /> : null}
+        <SelectionBar />
+        {error && all === null ? (
+          <div className="place__content place__content--center">
+            <EmptyState icon="warning" title="The library could not be opened">
+              <p>{error}</p>
+            </EmptyState>
+          </div>
+        ) : empty ? (
+          <div className="place__content place__content--center">
+            <EmptyState
+              icon="library"
+              title="Your library is empty"
+              note="Drop images here to add them to the library."
+            >
+              <p>
+                Every image you make lands here and in your library folder, with the prompt and
+                settings that made it. The folder is yours: back it up, sync it, or open the images
+                in any other program.
+              </p>
+            </EmptyState>
+          </div>
+        ) : noMatch ? (
+          <div className="place__content place__content--center">
+            <EmptyState icon="image" title="No images match">
+              <p>Nothing in the library matches these filters.</p>
+              <p>
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => useLibrary.getState().clearFilter()}
+                  disabled={!isFiltered(filter)}
+                >
+                  Clear filters
+                </button>
+              </p>
+            </EmptyState>
+          </div>
+        ) : (
+          <LibraryGrid onOpen={(item) => useLibrary.getState().openDetail(item)} />
+        )}
+        {detail ? <LibraryDetail key={detail.id} item={detail} onStep={step} /> : null}
+        {dropping ? (
+          <div className="library-drop" aria-hidden>
+            Drop to add to the library
+          </div>
+        ) : null}
+        {importing > 0 ? (
+          <div className="library-importing muted" role="status">
+            Adding {importing} image{importing === 1 ? '' : 's'}…
+          </div>
+        ) : null}
+        <ToastView />
       </div>
     </>
   );

@@ -1,0 +1,88 @@
+/**
+ * What the Library hands to other places: an image as Create's input, a recipe as Create's
+ * settings, two images to Compare; and the clipboard.
+ */
+import type { LibraryItem } from '../../../shared/api';
+import { ASPECT_RATIOS, STYLE_PRESETS } from '../../../shared/endpoints';
+import { getBridge } from '../../state/bridge';
+import { useCompare } from '../../state/compare';
+import { messageOf } from '../../state/connection';
+import { useCreate } from '../../state/create';
+import { useLibrary, useLibraryIntent, mediaUrl } from '../../state/library';
+import { useNavigation } from '../../state/navigation';
+import { modelChoices, type FormState } from '../create/form';
+
+function toast(message: string): void {
+  useLibrary.getState().showToast({ message });
+}
+
+/** Puts the image into Create's drop zone (image-to-image, or upscale) and goes there. */
+export async function takeAsInput(
+  item: LibraryItem,
+  target: 'transform' | 'upscale',
+): Promise<void> {
+  const folder = useLibrary.getState().folder;
+  if (!folder) return;
+  useLibraryIntent.setState({ intent: { kind: 'use-as-input', item, target } });
+  useCreate.getState().setForm({ tab: target });
+  useLibrary.getState().openDetail(null);
+  useNavigation.getState().goTo('create');
+  await useCreate.getState().takeLibraryPicture(folder.dir, item.path);
+}
+
+/** Fills Create's form with the image's prompt, seed and settings, and goes there. */
+export async function reuseSettings(item: LibraryItem): Promise<void> {
+  let params: Record<string, unknown> = {};
+  try {
+    params = (await getBridge().invoke('library.get', { id: item.id })).recipe.params;
+  } catch (error) {
+    toast(messageOf(error));
+    return;
+  }
+  const patch: Partial<FormState> = {
+    tab: 'generate',
+    prompt: item.prompt,
+    negativePrompt: item.negativePrompt,
+  };
+  if (item.seed !== null && item.seed > 0) {
+    patch.seedMode = 'fixed';
+    patch.seed = item.seed;
+  }
+  const ratio = params.aspect_ratio;
+  const aspect = ASPECT_RATIOS.find((r) => r === ratio);
+  if (aspect) patch.aspectRatio = aspect;
+  const style = STYLE_PRESETS.find((s) => s === params.style_preset);
+  if (style) patch.stylePreset = style;
+  const choice = modelChoices().find((c) => c.model === item.model || c.id === item.model);
+  if (choice) patch.model = choice.id;
+  useLibraryIntent.setState({ intent: { kind: 'reuse-settings', item } });
+  useCreate.getState().setForm(patch);
+  useLibrary.getState().openDetail(null);
+  useNavigation.getState().goTo('create');
+}
+
+/** Opens Compare with two library images. */
+export function compareTwo(a: string, b: string): void {
+  useNavigation.getState().goTo('compare');
+  void useCompare.getState().openLibraryIds(a, b);
+}
+
+/** Copies the image to the clipboard as PNG (the one format every program pastes). */
+export async function copyImage(item: LibraryItem): Promise<void> {
+  try {
+    const response = await fetch(mediaUrl(useLibrary.getState().folder, item));
+    if (!response.ok) throw new Error('missing');
+    let blob = await response.blob();
+    if (blob.type !== 'image/png') {
+      const bitmap = await createImageBitmap(blob);
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
+      bitmap.close();
+      blob = await canvas.convertToBlob({ type: 'image/png' });
+    }
+    await navigator.clipboard.write([new ClipboardItem({ 'image/png': blob })]);
+    toast('Copied the image.');
+  } catch {
+    toast('The image could not be copied. Try again, or use Reveal in folder and copy the file.');
+  }
+}

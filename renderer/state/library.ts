@@ -1,0 +1,441 @@
+/**
+ * The Library place's state: the filter, the entries in pages (the grid asks for the pages it
+ * shows, so 20,000 images never travel at once), the selection, the open detail, the toast with
+ * Undo. Actions talk to the core through the bridge; `library.changed` keeps it live.
+ */
+import { create } from 'zustand';
+import {
+  UPLOAD_CHUNK_CHARS,
+  type EventPayload,
+  type LibraryFilter,
+  type LibraryFolder,
+  type LibraryItem,
+} from '../../shared/api';
+import { getBridge } from './bridge';
+import { messageOf } from './connection';
+
+/** Entries per page asked of the core. */
+export const PAGE_SIZE = 200;
+
+export type SandboxFilter = 'all' | 'only' | 'none';
+
+export interface FilterState {
+  text: string;
+  operation: string;
+  model: string;
+  /** yyyy-mm-dd or ''. */
+  from: string;
+  to: string;
+  favourites: boolean;
+  sandbox: SandboxFilter;
+}
+
+export const EMPTY_FILTER: FilterState = {
+  text: '',
+  operation: '',
+  model: '',
+  from: '',
+  to: '',
+  favourites: false,
+  sandbox: 'all',
+};
+
+export interface Toast {
+  message: string;
+  /** Present when the action can be undone. */
+  undoToken?: string;
+}
+
+interface LibraryState {
+  folder: LibraryFolder | null;
+  filter: FilterState;
+  /** Bumped whenever the pages are thrown away (new filter, reset, change). */
+  generation: number;
+  total: number;
+  /** Images in the library before filtering (null until known). */
+  all: number | null;
+  facets: { models: string[]; operations: string[] };
+  pages: Record<number, LibraryItem[]>;
+  loading: boolean;
+  error: string | null;
+  selected: string[];
+  /** Index of the keyboard focus in the grid. */
+  focus: number;
+  /** Anchor of Shift selection. */
+  anchor: number;
+  detail: LibraryItem | null;
+  toast: Toast | null;
+  importing: number;
+
+  load: () => Promise<void>;
+  setFilter: (patch: Partial<FilterState>) => void;
+  clearFilter: () => void;
+  loadPage: (page: number) => Promise<void>;
+  reload: () => Promise<void>;
+  received: (change: EventPayload<'library.changed'>) => void;
+  itemAt: (index: number) => LibraryItem | undefined;
+  setFocus: (index: number) => void;
+  /** Click or key selection: plain replaces, toggle adds/removes, range extends from the anchor. */
+  select: (index: number, mode: 'replace' | 'toggle' | 'range') => void;
+  clearSelection: () => void;
+  openDetail: (item: LibraryItem | null) => void;
+  setFavourite: (item: LibraryItem, favourite: boolean) => Promise<void>;
+  deleteIds: (ids: string[]) => Promise<void>;
+  undo: () => Promise<void>;
+  importFiles: (files: readonly File[]) => Promise<void>;
+  reveal: (item: LibraryItem) => Promise<void>;
+  showToast: (toast: Toast | null) => void;
+}
+
+function requestOf(filter: FilterState): LibraryFilter {
+  const day = (value: string, end: boolean): number | undefined => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+    const [y, m, d] = value.split('-').map(Number);
+    // Local days: "to" includes the whole day.
+    const ms = new Date(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + (end ? 1 : 0)).getTime();
+    return Number.isFinite(ms) ? ms : undefined;
+  };
+  const from = day(filter.from, false);
+  const to = day(filter.to, true);
+  return {
+    ...(filter.text.trim() ? { text: filter.text.trim() } : {}),
+    ...(filter.operation ? { operations: [filter.operation] } : {}),
+    ...(filter.model ? { models: [filter.model] } : {}),
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+    ...(filter.favourites ? { favourites: true } : {}),
+    ...(filter.sandbox === 'all' ? {} : { sandbox: filter.sandbox === 'only' }),
+  };
+}
+
+export function isFiltered(filter: FilterState): boolean {
+  return JSON.stringify(filter) !== JSON.stringify(EMPTY_FILTER);
+}
+
+/** The URL of a library image. */
+export function mediaUrl(folder: LibraryFolder | null, item: LibraryItem): string {
+  const path = item.path.split('/').map(encodeURIComponent).join('/');
+  return `${folder?.mediaBase ?? ''}/media/${path}`;
+}
+
+/** The URL of a thumbnail (256 or 512 px), changing when the image does. */
+export function thumbUrl(folder: LibraryFolder | null, item: LibraryItem, size = 256): string {
+  return `${folder?.mediaBase ?? ''}/thumb/${item.id}/${size}?v=${item.sha256.slice(0, 12)}`;
+}
+
+const CHUNK_BYTES = (UPLOAD_CHUNK_CHARS / 4) * 3;
+
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  const step = 0x8000;
+  for (let i = 0; i < bytes.length; i += step) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + step));
+  }
+  return btoa(binary);
+}
+
+async function importOne(file: File): Promise<LibraryItem> {
+  const bridge = getBridge();
+  const path = window.atelier?.pathForFile?.(file) ?? '';
+  if (path !== '') return bridge.invoke('library.import', { path });
+  // The browser shell: the bytes, in chunks (one message is at most 1 MiB).
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const { id } = await bridge.invoke('library.importBegin', {
+    name: file.name || 'dropped image.png',
+    size: bytes.length,
+  });
+  for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
+    await bridge.invoke('library.importChunk', {
+      id,
+      offset,
+      data: base64(bytes.subarray(offset, offset + CHUNK_BYTES)),
+    });
+  }
+  return bridge.invoke('library.importFinish', { id });
+}
+
+const inFlight = new Set<string>();
+let reloadTimer: ReturnType<typeof setTimeout> | null = null;
+let filterTimer: ReturnType<typeof setTimeout> | null = null;
+
+export const useLibrary = create<LibraryState>()((set, get) => ({
+  folder: null,
+  filter: EMPTY_FILTER,
+  generation: 0,
+  total: 0,
+  all: null,
+  facets: { models: [], operations: [] },
+  pages: {},
+  loading: false,
+  error: null,
+  selected: [],
+  focus: 0,
+  anchor: 0,
+  detail: null,
+  toast: null,
+  importing: 0,
+
+  load: async () => {
+    try {
+      const folder = await getBridge().invoke('library.folder', {});
+      set({ folder });
+    } catch (error) {
+      set({ error: messageOf(error) });
+    }
+    await get().reload();
+  },
+
+  setFilter: (patch) => {
+    set((state) => ({ filter: { ...state.filter, ...patch }, focus: 0, anchor: 0 }));
+    if (filterTimer) clearTimeout(filterTimer);
+    // Typing: one query when the typing pauses; every other filter at once.
+    const typing = Object.keys(patch).length === 1 && patch.text !== undefined;
+    filterTimer = setTimeout(
+      () => {
+        filterTimer = null;
+        void get().reload();
+      },
+      typing ? 160 : 0,
+    );
+  },
+  clearFilter: () => {
+    set({ filter: EMPTY_FILTER, focus: 0, anchor: 0 });
+    void get().reload();
+  },
+
+  reload: async () => {
+    inFlight.clear();
+    set((state) => ({ generation: state.generation + 1, pages: {}, loading: true }));
+    await get().loadPage(0);
+  },
+
+  loadPage: async (page) => {
+    const { generation, filter } = get();
+    const key = `${generation}:${page}`;
+    if (inFlight.has(key) || get().pages[page]) return;
+    inFlight.add(key);
+    try {
+      const answer = await getBridge().invoke('library.query', {
+        ...requestOf(filter),
+        offset: page * PAGE_SIZE,
+        limit: PAGE_SIZE,
+      });
+      if (get().generation !== generation) return;
+      set((state) => ({
+        pages: { ...state.pages, [page]: answer.entries },
+        total: answer.total,
+        all: answer.all,
+        facets: answer.facets,
+        loading: false,
+        error: null,
+      }));
+    } catch (error) {
+      if (get().generation === generation) set({ loading: false, error: messageOf(error) });
+    } finally {
+      inFlight.delete(key);
+    }
+  },
+
+  received: (change) => {
+    if (change.reset) {
+      forgetFolder();
+      void get().load();
+      return;
+    }
+    // Favourites and edits: patch in place, so the grid does not jump.
+    if (change.added.length === 0 && change.removed.length === 0) {
+      const byId = new Map(change.updated.map((e) => [e.id, e]));
+      set((state) => ({
+        pages: Object.fromEntries(
+          Object.entries(state.pages).map(([k, list]) => [k, list.map((e) => byId.get(e.id) ?? e)]),
+        ),
+        detail: state.detail ? (byId.get(state.detail.id) ?? state.detail) : null,
+      }));
+      // A changed favourite may leave the favourites filter.
+      if (!get().filter.favourites) return;
+    }
+    const removed = new Set(change.removed);
+    set((state) => ({
+      selected: state.selected.filter((id) => !removed.has(id)),
+      detail: state.detail && removed.has(state.detail.id) ? null : state.detail,
+    }));
+    // Many changes come in bursts (a sync client): one reload for the burst.
+    if (reloadTimer) clearTimeout(reloadTimer);
+    reloadTimer = setTimeout(() => {
+      reloadTimer = null;
+      void refreshKeepingPages();
+    }, 120);
+  },
+
+  itemAt: (index) => get().pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE],
+
+  setFocus: (index) => set({ focus: Math.max(0, Math.min(index, get().total - 1)) }),
+
+  select: (index, mode) => {
+    const item = get().itemAt(index);
+    if (!item) return;
+    if (mode === 'replace') {
+      set({ selected: [item.id], focus: index, anchor: index });
+    } else if (mode === 'toggle') {
+      const selected = get().selected.includes(item.id)
+        ? get().selected.filter((id) => id !== item.id)
+        : [...get().selected, item.id];
+      set({ selected, focus: index, anchor: index });
+    } else {
+      const { anchor } = get();
+      const ids: string[] = [];
+      for (let i = Math.min(anchor, index); i <= Math.max(anchor, index); i++) {
+        const e = get().itemAt(i);
+        if (e) ids.push(e.id);
+      }
+      set({ selected: ids, focus: index });
+    }
+  },
+  clearSelection: () => set({ selected: [] }),
+
+  openDetail: (item) => set({ detail: item }),
+
+  setFavourite: async (item, favourite) => {
+    try {
+      const updated = await getBridge().invoke('library.setFavourite', { id: item.id, favourite });
+      get().received({ added: [], updated: [updated], removed: [], reset: false });
+    } catch (error) {
+      set({ toast: { message: messageOf(error) } });
+    }
+  },
+
+  deleteIds: async (ids) => {
+    if (ids.length === 0) return;
+    try {
+      const receipt = await getBridge().invoke('library.delete', { ids });
+      const n = receipt.ids.length;
+      set({
+        toast: {
+          message: n === 1 ? 'Deleted 1 image.' : `Deleted ${n} images.`,
+          undoToken: receipt.token,
+        },
+        selected: [],
+      });
+      get().received({ added: [], updated: [], removed: receipt.ids, reset: false });
+    } catch (error) {
+      set({ toast: { message: messageOf(error) } });
+    }
+  },
+
+  undo: async () => {
+    const token = get().toast?.undoToken;
+    if (!token) return;
+    try {
+      const { entries } = await getBridge().invoke('library.undoDelete', { token });
+      set({
+        toast: {
+          message:
+            entries.length === 1 ? 'Restored 1 image.' : `Restored ${entries.length} images.`,
+        },
+      });
+      get().received({ added: entries, updated: [], removed: [], reset: false });
+    } catch (error) {
+      set({ toast: { message: messageOf(error) } });
+    }
+  },
+
+  importFiles: async (files) => {
+    const images = files.filter((f) => /^image\/(png|jpeg|webp)$/.test(f.type) || f.type === '');
+    if (images.length === 0) {
+      set({ toast: { message: 'Only PNG, JPEG and WebP images can be added to the library.' } });
+      return;
+    }
+    set((state) => ({ importing: state.importing + images.length }));
+    let added = 0;
+    let failure: string | null = null;
+    for (const file of images) {
+      try {
+        const item = await importOne(file);
+        added++;
+        get().received({ added: [item], updated: [], removed: [], reset: false });
+      } catch (error) {
+        failure = `${file.name}: ${messageOf(error)}`;
+      } finally {
+        set((state) => ({ importing: state.importing - 1 }));
+      }
+    }
+    const what =
+      added === 1 ? 'Added 1 image to the library.' : `Added ${added} images to the library.`;
+    set({ toast: { message: failure ? `${added > 0 ? `${what} ` : ''}${failure}` : what } });
+  },
+
+  reveal: async (item) => {
+    try {
+      await getBridge().invoke('library.reveal', { id: item.id });
+    } catch (error) {
+      set({ toast: { message: messageOf(error) } });
+    }
+  },
+
+  showToast: (toast) => set({ toast }),
+}));
+
+/** Re-reads the pages the grid has, keeping them on screen until the new ones arrive. */
+async function refreshKeepingPages(): Promise<void> {
+  const state = useLibrary.getState();
+  const pages = Object.keys(state.pages).map(Number);
+  const generation = state.generation + 1;
+  inFlight.clear();
+  useLibrary.setState({ generation });
+  const filter = requestOf(state.filter);
+  const results = await Promise.all(
+    (pages.length ? pages : [0]).map(async (page) => {
+      try {
+        const answer = await getBridge().invoke('library.query', {
+          ...filter,
+          offset: page * PAGE_SIZE,
+          limit: PAGE_SIZE,
+        });
+        return { page, answer };
+      } catch {
+        return null;
+      }
+    }),
+  );
+  if (useLibrary.getState().generation !== generation) return;
+  const fresh: Record<number, LibraryItem[]> = {};
+  let last: (typeof results)[number] = null;
+  for (const result of results) {
+    if (!result) continue;
+    fresh[result.page] = result.answer.entries;
+    last = result;
+  }
+  if (!last) return;
+  const total = last.answer.total;
+  useLibrary.setState((s) => ({
+    pages: fresh,
+    total,
+    all: last.answer.all,
+    facets: last.answer.facets,
+    focus: Math.max(0, Math.min(s.focus, total - 1)),
+  }));
+}
+
+function forgetFolder(): void {
+  useLibrary.setState({ folder: null, selected: [], detail: null });
+}
+
+/** Follows library.changed while the Library is shown (returns the unsubscribe). */
+export function followLibrary(): () => void {
+  return getBridge().on('library.changed', (change) => useLibrary.getState().received(change));
+}
+
+/**
+ * What other places read: an image the Library handed over ("Use as input", "Reuse settings").
+ * Create applies it through its own store; this records the last hand-over for places that load
+ * later.
+ */
+export interface LibraryIntent {
+  kind: 'use-as-input' | 'reuse-settings';
+  item: LibraryItem;
+  /** For use-as-input: which Create tab. */
+  target?: 'transform' | 'upscale';
+}
+export const useLibraryIntent = create<{ intent: LibraryIntent | null }>()(() => ({
+  intent: null,
+}));

@@ -1,0 +1,255 @@
+/**
+ * The Library end to end in Chromium through the browser shell: a library folder seeded with real
+ * entries (saveResult, as Create writes them) before the page opens; search, filters, favourite,
+ * delete with undo, the detail view's recipe, import by a real drop event, an image made in Create
+ * (Sandbox) appearing live. Screenshots of the grid, the detail and the empty state.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import sharp from 'sharp';
+import { saveResult, type ResultRecipe } from '../../electron/core/library';
+import { SANDBOX_API_KEY, startSandbox, type Sandbox } from '../../electron/core/sandbox';
+import { expect, startShell, stopShell, test, type RunningShell } from './fixtures';
+
+let sandbox: Sandbox;
+let shell: RunningShell;
+
+test.describe.configure({ mode: 'serial' });
+
+async function picture(seed: number, width = 96, height = 64): Promise<Buffer> {
+  const hue = (seed * 47) % 255;
+  return sharp({
+    create: {
+      width,
+      height,
+      channels: 3,
+      background: { r: hue, g: (hue * 3) % 255, b: 255 - hue },
+    },
+  })
+    .png()
+    .toBuffer();
+}
+
+const PROMPTS = [
+  'a red fox in the snow, watercolour',
+  'a lighthouse at dusk, oil painting',
+  'an owl on a branch at night',
+  'a bowl of lemons, still life',
+  'a city street in the rain, neon',
+  'mountains above the clouds, sunrise',
+];
+
+async function seed(dir: string): Promise<void> {
+  for (let i = 0; i < 30; i++) {
+    const recipe: ResultRecipe = {
+      operation: i % 5 === 4 ? 'upscale' : 'text-to-image',
+      endpoint: '/v2beta/stable-image/generate/sd3',
+      model: i % 3 === 0 ? 'sd3.5-large' : 'sd3.5-medium',
+      params: {
+        prompt: `${PROMPTS[i % PROMPTS.length] ?? ''} #${i}`,
+        negative_prompt: 'blurry',
+        aspect_ratio: '3:2',
+      },
+      seed: 1000 + i,
+      finishReason: 'SUCCESS',
+      credits: 6.5,
+      sandbox: i % 4 === 0,
+      createdAt: new Date(Date.UTC(2026, 9, 1 + i, 12)),
+    };
+    await saveResult(dir, { bytes: await picture(i), format: 'png', recipe });
+  }
+}
+
+test.beforeAll(async () => {
+  sandbox = await startSandbox({ startingCredits: 100_000, faults: {} });
+  shell = await startShell({ STABILITY_API_BASE: sandbox.url, STABILITY_API_KEY: SANDBOX_API_KEY });
+  // The library opens on first use: entries written now are read when the page asks.
+  await seed(shell.libraryDir);
+});
+
+test.afterAll(async () => {
+  await stopShell(shell);
+  await sandbox.close();
+});
+
+async function openLibrary(page: Page) {
+  await page.goto(shell.url);
+  await page
+    .getByRole('navigation', { name: 'Places' })
+    .getByRole('button', { name: /Library/ })
+    .click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Library');
+}
+
+const grid = (page: Page) => page.getByRole('listbox', { name: /Images/ });
+const cells = (page: Page) => grid(page).getByRole('option');
+const count = (page: Page) => page.locator('.library-toolbar__count');
+
+test('shows the seeded library newest first; search and filters narrow it', async ({ page }) => {
+  await openLibrary(page);
+  await expect(count(page)).toHaveText('30 images');
+  await expect(cells(page).first()).toHaveAccessibleName(/#29\./);
+  // Thumbnails load through /thumb/ behind the cookie.
+  await expect
+    .poll(() =>
+      cells(page)
+        .first()
+        .locator('img')
+        .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+    )
+    .toBeGreaterThan(0);
+
+  await page.getByRole('searchbox', { name: 'Search prompts' }).fill('lighthouse');
+  await expect(count(page)).toHaveText('5 of 30');
+  await page.getByRole('searchbox', { name: 'Search prompts' }).fill('');
+  await expect(count(page)).toHaveText('30 images');
+
+  await page.getByRole('combobox', { name: 'Operation' }).selectOption('upscale');
+  await expect(count(page)).toHaveText('6 of 30');
+  await page.getByRole('combobox', { name: 'Operation' }).selectOption('');
+  await page.getByRole('combobox', { name: 'Model' }).selectOption('sd3.5-large');
+  await expect(count(page)).toHaveText('10 of 30');
+  await page.getByRole('combobox', { name: 'Model' }).selectOption('');
+  await page.getByRole('combobox', { name: 'Sandbox images' }).selectOption('only');
+  await expect(count(page)).toHaveText('8 of 30');
+  await page.getByRole('combobox', { name: 'Sandbox images' }).selectOption('all');
+  await page.getByLabel('From').fill('2026-10-05');
+  await page.getByLabel('To').fill('2026-10-09');
+  await expect(count(page)).toHaveText('5 of 30');
+  await page.getByLabel('From').fill('');
+  await page.getByLabel('To').fill('');
+  await expect(count(page)).toHaveText('30 images');
+});
+
+test('favourite, detail with the recipe, delete with undo, keyboard', async ({ page }) => {
+  await openLibrary(page);
+  await grid(page).focus();
+  await page.keyboard.press('ArrowRight'); // second newest: #28
+  await expect(cells(page).nth(1)).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('f');
+  await expect(cells(page).nth(1)).toHaveAccessibleName(/#28\..*favourite/);
+  await page.getByRole('button', { name: /Favourites/ }).click();
+  await expect(count(page)).toHaveText('1 of 30');
+  await page.getByRole('button', { name: /Favourites/ }).click();
+  await expect(count(page)).toHaveText('30 images');
+
+  // The detail view shows the recipe.
+  await cells(page).nth(1).dblclick();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByText('a city street in the rain, neon #28')).toBeVisible();
+  await expect(dialog.getByText('blurry')).toBeVisible();
+  await expect(dialog.getByText('1028')).toBeVisible();
+  await expect(dialog.getByText('96 × 64 px, PNG')).toBeVisible();
+  await expect(dialog.getByText('Free (Sandbox)')).toBeVisible();
+  await expect(dialog.getByRole('heading', { name: /Sandbox/ })).toBeVisible();
+  await expect(dialog.getByRole('button', { name: /Favourite/ })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
+  await expect(dialog.getByRole('button', { name: 'Reveal in folder' })).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+
+  // Select three with Shift, delete them, undo.
+  await cells(page).first().click();
+  await cells(page)
+    .nth(2)
+    .click({ modifiers: ['Shift'] });
+  await expect(page.getByText('3 selected')).toBeVisible();
+  await page
+    .getByRole('toolbar', { name: 'Selected images' })
+    .getByRole('button', { name: /Delete/ })
+    .click();
+  await expect(count(page)).toHaveText('27 images');
+  await expect(page.getByRole('status').getByText('Deleted 3 images.')).toBeVisible();
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(count(page)).toHaveText('30 images');
+  await expect(cells(page).first()).toHaveAccessibleName(/#29\./);
+});
+
+test('a dropped image is imported; an image made in Create appears live', async ({ page }) => {
+  await openLibrary(page);
+  const bytes = await picture(99, 120, 80);
+  const transfer = await page.evaluateHandle(
+    ({ b64 }) => {
+      const scope = globalThis as unknown as {
+        DataTransfer: new () => { items: { add(file: File): void } };
+      };
+      const data = new scope.DataTransfer();
+      data.items.add(
+        new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'dropped.png', {
+          type: 'image/png',
+        }),
+      );
+      return data;
+    },
+    { b64: bytes.toString('base64') },
+  );
+  for (const type of ['dragenter', 'dragover', 'drop']) {
+    await page.dispatchEvent('.library', type, { dataTransfer: transfer });
+  }
+  await expect(page.getByText('Added 1 image to the library.')).toBeVisible();
+  await expect(count(page)).toHaveText('31 images');
+  await page.getByRole('combobox', { name: 'Operation' }).selectOption('import');
+  await expect(cells(page)).toHaveCount(1);
+  await expect(cells(page).first()).toHaveAccessibleName(/dropped/);
+  await page.getByRole('combobox', { name: 'Operation' }).selectOption('');
+
+  // Create, in the Sandbox: the picture shows up in the Library without a reload.
+  await page
+    .getByRole('navigation', { name: 'Places' })
+    .getByRole('button', { name: /Create/ })
+    .click();
+  await page.getByRole('textbox', { name: /^Prompt/ }).fill('a paper boat on a pond');
+  await page.getByRole('textbox', { name: /^Prompt/ }).press('Control+Enter');
+  await expect(page.locator('[data-testid=job][data-state=done] img')).toHaveCount(1, {
+    timeout: 30_000,
+  });
+  await page
+    .getByRole('navigation', { name: 'Places' })
+    .getByRole('button', { name: /Library/ })
+    .click();
+  await expect(count(page)).toHaveText('32 images', { timeout: 10_000 });
+  await expect(cells(page).first()).toHaveAccessibleName(/a paper boat on a pond/);
+});
+
+test('screenshots of the Library', async ({ page }) => {
+  mkdirSync('test-results/screenshots', { recursive: true });
+  const empty = await startShell({
+    STABILITY_API_BASE: sandbox.url,
+    STABILITY_API_KEY: SANDBOX_API_KEY,
+  });
+  try {
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      for (const size of [
+        { width: 1280, height: 800 },
+        { width: 900, height: 600 },
+      ]) {
+        await page.setViewportSize(size);
+        const suffix = `${theme}-${size.width}x${size.height}`;
+        await openLibrary(page);
+        await expect(cells(page).first().locator('img')).toBeVisible();
+        await page.waitForFunction(
+          "Array.from(document.querySelectorAll('.library-cell img')).every((img) => img.complete)",
+        );
+        await page.screenshot({ path: `test-results/screenshots/library-grid-${suffix}.png` });
+        await cells(page).nth(1).dblclick();
+        await expect(page.getByRole('dialog').locator('img')).toBeVisible();
+        await page.screenshot({ path: `test-results/screenshots/library-detail-${suffix}.png` });
+        await page.keyboard.press('Escape');
+
+        await page.goto(empty.url);
+        await page
+          .getByRole('navigation', { name: 'Places' })
+          .getByRole('button', { name: /Library/ })
+          .click();
+        await expect(page.getByText('Your library is empty')).toBeVisible();
+        await page.screenshot({ path: `test-results/screenshots/library-empty-${suffix}.png` });
+      }
+    }
+  } finally {
+    await stopShell(empty);
+  }
+});
