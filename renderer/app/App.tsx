@@ -11,6 +11,7 @@ import { Sidebar } from './Sidebar';
 import { TitleBar } from './TitleBar';
 import type { Place } from './places';
 import { usePlaceShortcuts } from './useShortcuts';
+import { useAppCommands } from './useAppCommands';
 import '../styles/account.css';
 import { useThemeFromSettings } from './useTheme';
 
@@ -32,6 +33,7 @@ export function App() {
   const focusRequest = useNavigation((s) => s.focusRequest);
   const onboarding = useAccount((s) => needsOnboarding(s.account));
   usePlaceShortcuts();
+  useAppCommands();
   useThemeFromSettings();
 
   useEffect(() => {
