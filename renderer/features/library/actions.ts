@@ -5,7 +5,6 @@
 import type { LibraryItem } from '../../../shared/api';
 import { ASPECT_RATIOS, STYLE_PRESETS } from '../../../shared/endpoints';
 import { getBridge } from '../../state/bridge';
-import { useCompare } from '../../state/compare';
 import { messageOf } from '../../state/connection';
 import { useCreate } from '../../state/create';
 import { useLibrary, useLibraryIntent, mediaUrl } from '../../state/library';
@@ -23,7 +22,7 @@ export async function takeAsInput(
 ): Promise<void> {
   const folder = useLibrary.getState().folder;
   if (!folder) return;
-  useLibraryIntent.setState({ intent: { kind: 'use-as-input', item, target } });
+  useLibraryIntent.setState({ intent: { kind: 'use-as-input', item, target, ids: [item.id] } });
   useCreate.getState().setForm({ tab: target });
   useLibrary.getState().openDetail(null);
   useNavigation.getState().goTo('create');
@@ -55,16 +54,19 @@ export async function reuseSettings(item: LibraryItem): Promise<void> {
   if (style) patch.stylePreset = style;
   const choice = modelChoices().find((c) => c.model === item.model || c.id === item.model);
   if (choice) patch.model = choice.id;
-  useLibraryIntent.setState({ intent: { kind: 'reuse-settings', item } });
+  useLibraryIntent.setState({ intent: { kind: 'reuse-settings', item, ids: [item.id] } });
   useCreate.getState().setForm(patch);
   useLibrary.getState().openDetail(null);
   useNavigation.getState().goTo('create');
 }
 
-/** Opens Compare with two library images. */
+/**
+ * Opens Compare with two library images: the ids wait in useLibraryIntent ({kind: 'compare'}) for
+ * Compare to take (its store has openLibraryIds(a, b)).
+ */
 export function compareTwo(a: string, b: string): void {
+  useLibraryIntent.setState({ intent: { kind: 'compare', ids: [a, b] } });
   useNavigation.getState().goTo('compare');
-  void useCompare.getState().openLibraryIds(a, b);
 }
 
 /** Copies the image to the clipboard as PNG (the one format every program pastes). */
