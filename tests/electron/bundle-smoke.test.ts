@@ -63,7 +63,10 @@ const find = (key: string, value?: unknown) =>
 describe('the bundled main process', () => {
   it('registers app:// as standard and secure, and loads app://atelier/index.html', () => {
     expect(find('schemes')).toMatchObject({
-      schemes: [{ scheme: 'app', privileges: { standard: true, secure: true } }],
+      schemes: [
+        { scheme: 'app', privileges: { standard: true, secure: true } },
+        { scheme: 'atelier-media', privileges: { standard: true, secure: true } },
+      ],
     });
     expect(find('url')).toMatchObject({ url: 'app://atelier/index.html' });
   });
