@@ -169,6 +169,7 @@ test('first run: wrong key, good key, balance, restart, forget; the key leaks no
       'https://platform.stability.ai/account/keys',
     );
     await expect(keyField(page)).toHaveAttribute('type', 'password');
+    await allowSessionOnlyIfNeeded(page);
 
     // Not shaped like a key: the core's sentence, nothing sent to Stability.
     await keyField(page).fill('my key is 1234');
@@ -192,7 +193,6 @@ test('first run: wrong key, good key, balance, restart, forget; the key leaks no
     await page.getByRole('button', { name: 'Hide' }).click();
     await page.getByRole('button', { name: 'Test key' }).click();
     await expect(answer(page)).toHaveText('The key works. Your Stability account has 321 credits.');
-    await allowSessionOnlyIfNeeded(page);
     await page.getByRole('button', { name: 'Save key' }).click();
 
     // The app, with the balance in the title bar; no Sandbox badge.
