@@ -1,0 +1,149 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { LibraryItem } from '../../shared/api';
+import { setBridge } from '../../renderer/state/bridge';
+import { EMPTY_FILTER, PAGE_SIZE, thumbUrl, useLibrary } from '../../renderer/state/library';
+import type { RendererBridge } from '../../renderer/transport';
+
+function item(i: number): LibraryItem {
+  return {
+    id: `ID${String(i).padStart(5, '0')}`,
+    path: `2026-11-01/img ${i}.png`,
+    operation: 'text-to-image',
+    endpoint: null,
+    model: 'core',
+    prompt: `prompt ${i}`,
+    negativePrompt: '',
+    seed: i,
+    createdAt: '2026-11-01T00:00:00.000Z',
+    createdMs: 1_000_000 - i,
+    format: 'png',
+    width: 10,
+    height: 10,
+    bytes: 100,
+    sha256: 'abcdef0123456789abcdef',
+    favourite: false,
+    sandbox: false,
+    credits: 3,
+  };
+}
+
+const ALL = Array.from({ length: 450 }, (_, i) => item(i));
+let calls: { call: string; request: Record<string, unknown> }[];
+
+beforeEach(() => {
+  calls = [];
+  const invoke = vi.fn((call: string, request: Record<string, unknown>) => {
+    calls.push({ call, request });
+    switch (call) {
+      case 'library.folder':
+        return Promise.resolve({ dir: '/lib', isDefault: false, mediaBase: '', canReveal: false });
+      case 'library.query': {
+        const offset = Number(request.offset);
+        const limit = Number(request.limit);
+        return Promise.resolve({
+          total: ALL.length,
+          all: ALL.length,
+          offset,
+          entries: ALL.slice(offset, offset + limit),
+          facets: { models: ['core'], operations: ['text-to-image'] },
+        });
+      }
+      case 'library.delete':
+        return Promise.resolve({ token: 'TOKEN1', ids: request.ids });
+      case 'library.undoDelete':
+        return Promise.resolve({ entries: [ALL[0]] });
+      default:
+        return Promise.reject(new Error(`unexpected ${call}`));
+    }
+  });
+  setBridge({ invoke, on: () => () => undefined } as unknown as RendererBridge);
+  useLibrary.setState({
+    filter: EMPTY_FILTER,
+    pages: {},
+    total: 0,
+    all: null,
+    selected: [],
+    toast: null,
+    detail: null,
+  });
+});
+
+afterEach(() => {
+  setBridge(null);
+  vi.useRealTimers();
+});
+
+describe('library store', () => {
+  it('asks the core page by page and finds items by index', async () => {
+    await useLibrary.getState().load();
+    expect(calls.filter((c) => c.call === 'library.query')).toHaveLength(1);
+    expect(calls.at(-1)?.request).toMatchObject({ offset: 0, limit: PAGE_SIZE });
+    expect(useLibrary.getState().total).toBe(450);
+    expect(useLibrary.getState().itemAt(5)?.id).toBe('ID00005');
+    expect(useLibrary.getState().itemAt(PAGE_SIZE + 1)).toBeUndefined();
+    await useLibrary.getState().loadPage(1);
+    expect(calls.at(-1)?.request).toMatchObject({ offset: PAGE_SIZE, limit: PAGE_SIZE });
+    expect(useLibrary.getState().itemAt(PAGE_SIZE + 1)?.id).toBe('ID00201');
+    // A page already held is not asked again.
+    await useLibrary.getState().loadPage(1);
+    expect(calls.filter((c) => c.call === 'library.query')).toHaveLength(2);
+  });
+
+  it('turns the filter into the request', async () => {
+    vi.useFakeTimers();
+    useLibrary
+      .getState()
+      .setFilter({ favourites: true, sandbox: 'only', model: 'core', from: '2026-11-01' });
+    await vi.runAllTimersAsync();
+    const request = calls.at(-1)?.request ?? {};
+    expect(request).toMatchObject({ favourites: true, sandbox: true, models: ['core'] });
+    expect(request.from).toBe(new Date(2026, 10, 1).getTime());
+    useLibrary.getState().setFilter({ sandbox: 'none', text: '' });
+    await vi.runAllTimersAsync();
+    expect(calls.at(-1)?.request).toMatchObject({ sandbox: false });
+    expect(calls.at(-1)?.request.text).toBeUndefined();
+  });
+
+  it('patches a favourite in place without asking again', async () => {
+    await useLibrary.getState().load();
+    const before = calls.length;
+    const first = ALL[0] ?? item(0);
+    useLibrary
+      .getState()
+      .received({ added: [], updated: [{ ...first, favourite: true }], removed: [], reset: false });
+    expect(useLibrary.getState().itemAt(0)?.favourite).toBe(true);
+    expect(calls.length).toBe(before);
+  });
+
+  it('selects with replace, toggle and range', async () => {
+    await useLibrary.getState().load();
+    const s = useLibrary.getState();
+    s.select(2, 'replace');
+    s.select(5, 'range');
+    expect(useLibrary.getState().selected).toEqual(['ID00002', 'ID00003', 'ID00004', 'ID00005']);
+    useLibrary.getState().select(3, 'toggle');
+    expect(useLibrary.getState().selected).not.toContain('ID00003');
+  });
+
+  it('delete shows an Undo toast; Undo restores', async () => {
+    await useLibrary.getState().load();
+    await useLibrary.getState().deleteIds(['ID00000', 'ID00001']);
+    expect(useLibrary.getState().toast).toEqual({
+      message: 'Deleted 2 images.',
+      undoToken: 'TOKEN1',
+    });
+    await useLibrary.getState().undo();
+    expect(calls.at(-1)).toEqual({ call: 'library.undoDelete', request: { token: 'TOKEN1' } });
+    expect(useLibrary.getState().toast?.message).toBe('Restored 1 image.');
+  });
+
+  it('builds media URLs from the base the core gives', () => {
+    const one = ALL[1] ?? item(1);
+    expect(
+      thumbUrl(
+        { dir: '/l', isDefault: false, mediaBase: 'atelier-media://library', canReveal: true },
+        one,
+      ),
+    ).toBe('atelier-media://library/thumb/ID00001/256?v=abcdef012345');
+  });
+});
