@@ -350,6 +350,11 @@ test('Compare with… lists the library and opens two of its pictures by their m
     await app.getByRole('button', { name: 'Compare with…' }).first().click();
     const dialog = app.getByRole('dialog', { name: /Compare with/ });
     await expect(dialog).toBeVisible();
+    if (name === 'grid upscale') {
+      await expect(dialog.getByRole('button', { name: /^grid original/ })).toBeVisible();
+      mkdirSync('test-results/screenshots', { recursive: true });
+      await app.screenshot({ path: 'test-results/screenshots/compare-picker-light-1280x800.png' });
+    }
     await dialog.getByRole('button', { name: new RegExp(`^${name}`) }).click();
     await expect(dialog).toBeHidden();
   }
