@@ -168,6 +168,25 @@ test('favourite, detail with the recipe, delete with undo, keyboard', async ({ p
   await expect(cells(page).first()).toHaveAccessibleName(/#29\./);
 });
 
+test('reuse settings and use as input hand the image to Create', async ({ page }) => {
+  await openLibrary(page);
+  await cells(page).nth(2).dblclick(); // #27
+  await page.getByRole('dialog').getByRole('button', { name: 'Reuse settings' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Create');
+  await expect(page.getByRole('textbox', { name: /^Prompt/ })).toHaveValue(
+    'a bowl of lemons, still life #27',
+  );
+
+  await page
+    .getByRole('navigation', { name: 'Places' })
+    .getByRole('button', { name: /Library/ })
+    .click();
+  await cells(page).nth(2).dblclick();
+  await page.getByRole('dialog').getByRole('button', { name: 'Use as input' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Create');
+  await expect(page.getByTestId('drop-zone')).toContainText('lemons');
+});
+
 test('a dropped image is imported; an image made in Create appears live', async ({ page }) => {
   await openLibrary(page);
   const bytes = await picture(99, 120, 80);
