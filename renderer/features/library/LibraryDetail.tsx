@@ -38,7 +38,11 @@ export function LibraryDetail({
   const [recipe, setRecipe] = useState<LibraryRecipe | null>(null);
   const [error, setError] = useState<string | null>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
-  const close = () => useLibrary.getState().openDetail(null);
+  const close = () => {
+    useLibrary.getState().openDetail(null);
+    // Back to the grid, where the keyboard was.
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('.library-grid')?.focus());
+  };
 
   useEffect(() => {
     let live = true;

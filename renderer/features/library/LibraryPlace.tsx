@@ -1,6 +1,12 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { useApp } from '../../state/connection';
-import { followLibrary, isFiltered, useLibrary, type SandboxFilter } from '../../state/library';
+import {
+  PAGE_SIZE,
+  followLibrary,
+  isFiltered,
+  useLibrary,
+  type SandboxFilter,
+} from '../../state/library';
 import { EmptyState } from '../../ui/EmptyState';
 import { PlaceHeader } from '../../ui/PlaceHeader';
 import { compareTwo } from './actions';
@@ -214,7 +220,7 @@ export function LibraryPlace() {
     let index = -1;
     for (const [page, list] of Object.entries(state.pages)) {
       const at = list.findIndex((e) => e.id === current.id);
-      if (at >= 0) index = Number(page) * 200 + at;
+      if (at >= 0) index = Number(page) * PAGE_SIZE + at;
     }
     if (index < 0) return;
     const next = index + delta;
@@ -224,7 +230,7 @@ export function LibraryPlace() {
       state.openDetail(item);
       state.select(next, 'replace');
     } else {
-      void state.loadPage(Math.floor(next / 200));
+      void state.loadPage(Math.floor(next / PAGE_SIZE));
     }
   };
 
