@@ -157,3 +157,20 @@ describe('useCompare', () => {
     expect(useCompare.getState().error).toMatch(/^Those files are not pictures\..*\.$/);
   });
 });
+
+describe('ComparePlace', () => {
+  it('takes the two ids the Library hands over and shows both with their labels', async () => {
+    const { render, screen, waitFor } = await import('@testing-library/react');
+    const { createElement } = await import('react');
+    const { ComparePlace } = await import('../../renderer/features/compare/ComparePlace');
+    const { useLibraryIntent } = await import('../../renderer/state/library');
+    useCompare.getState().setMode('side');
+    useLibraryIntent.setState({ intent: { kind: 'compare', ids: ['A', 'B'] } });
+    render(createElement(ComparePlace));
+    await waitFor(() => expect(screen.getByTestId('label-1').textContent).toContain('2048 × 1536'));
+    expect(screen.getByTestId('label-0').textContent).toContain('fast · 512 × 384 px');
+    expect(useLibraryIntent.getState().intent).toBeNull();
+    expect(screen.getByRole('button', { name: 'Save comparison' })).toBeTruthy();
+    expect(screen.getByRole('radio', { name: 'Side by side' })).toHaveProperty('checked', true);
+  });
+});

@@ -1,6 +1,7 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
 import '../../styles/compare.css';
 import { useCompare, type CompareMode, type SliderOrientation } from '../../state/compare';
+import { useLibraryIntent } from '../../state/library';
 import { EmptyState } from '../../ui/EmptyState';
 import { Icon } from '../../ui/Icon';
 import { PlaceHeader } from '../../ui/PlaceHeader';
@@ -112,6 +113,16 @@ export function ComparePlace() {
   const error = useCompare((s) => s.error);
   const busy = useCompare((s) => s.busy);
   const [pickerOpen, setPickerOpen] = useState(false);
+  const waiting = useLibraryIntent((s) => (s.intent?.kind === 'compare' ? s.intent : null));
+  const openLibraryIds = useCompare((s) => s.openLibraryIds);
+
+  // "Compare" in the Library hands two ids over; take them when Compare opens.
+  useEffect(() => {
+    if (!waiting) return;
+    const intent = useLibraryIntent.getState().take('compare');
+    const [a, b] = intent?.ids ?? [];
+    if (a !== undefined && b !== undefined) void openLibraryIds(a, b);
+  }, [waiting, openLibraryIds]);
   const [dragging, setDragging] = useState(false);
   const depth = useRef(0);
   const fileInput = useRef<HTMLInputElement>(null);
