@@ -22,6 +22,20 @@ export function connectStores(bridge: RendererBridge): () => void {
   const stopAccount = bridge.on('account.changed', (account) =>
     useAccount.getState().received(account),
   );
+  // After each job that was (or may have been) charged, fetch the balance fresh (once per job,
+  // a batch finishing together costs one request).
+  const charged = new Set<string>();
+  let creditsTimer: ReturnType<typeof setTimeout> | undefined;
+  const stopJobs = bridge.on('jobs.changed', (job) => {
+    const final =
+      job.state === 'done' ||
+      job.state === 'filtered' ||
+      ((job.state === 'failed' || job.state === 'needs-attention') && job.mayHaveBeenCharged);
+    if (!final || charged.has(`${job.id}:${String(job.attempts)}`)) return;
+    charged.add(`${job.id}:${String(job.attempts)}`);
+    clearTimeout(creditsTimer);
+    creditsTimer = setTimeout(() => void useAccount.getState().refreshCredits(), 250);
+  });
   const stopConnection = bridge.connection.subscribe((connection) => {
     useApp.setState({ connection });
     if (connection.status === 'online') load();
@@ -31,6 +45,8 @@ export function connectStores(bridge: RendererBridge): () => void {
   return () => {
     stopEvents();
     stopAccount();
+    stopJobs();
+    clearTimeout(creditsTimer);
     stopConnection();
     setBridge(null);
   };

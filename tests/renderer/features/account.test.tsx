@@ -234,6 +234,29 @@ describe('Settings, Stability account', () => {
 });
 
 describe('cost and balance', () => {
+  it('fetches the balance again after a job is done (once per job)', async () => {
+    core.stored = GOOD;
+    start();
+    await waitFor(() => expect(screen.getByTestId('credits').textContent).toBe('120 credits'));
+    core.credits = 117;
+    const job = {
+      id: 'j1',
+      kind: 'generate',
+      endpoint: 'generate.core',
+      params: {},
+      createdAt: 1,
+      updatedAt: 2,
+      state: 'done' as const,
+      attempts: 1,
+      mayHaveBeenCharged: true,
+    };
+    core.emit('jobs.changed', { ...job, state: 'generating' });
+    core.emit('jobs.changed', job);
+    core.emit('jobs.changed', job);
+    await waitFor(() => expect(screen.getByTestId('credits').textContent).toBe('117 credits'));
+    expect(core.calls.filter((c) => c.call === 'account.balance')).toHaveLength(2);
+  });
+
   it('asks first only when a run costs more than the known balance', async () => {
     useAccount.setState({
       credits: 10,
