@@ -116,6 +116,17 @@ export class FakeCore implements RendererBridge {
         return { message: (request as { message: string }).message, receivedAt: 1 };
       case 'settings.get':
         return this.settings;
+      // An empty library, so the Library place shows its empty state.
+      case 'library.folder':
+        return { dir: '/pictures/Atelier', isDefault: true, mediaBase: '', canReveal: false };
+      case 'library.query':
+        return {
+          total: 0,
+          all: 0,
+          offset: 0,
+          entries: [],
+          facets: { models: [], operations: [] },
+        };
       case 'settings.set': {
         const parsed = SettingsPatch.safeParse(request);
         if (!parsed.success) {
@@ -134,7 +145,7 @@ export class FakeCore implements RendererBridge {
         return this.settings;
       }
       default:
-        throw new AtelierError({ code: 'unknown_call', message: `No call ${String(call)}.` });
+        throw new AtelierError({ code: 'unknown_call', message: `No call ${call}.` });
     }
   }
 
