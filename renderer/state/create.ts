@@ -5,12 +5,14 @@
 import { create } from 'zustand';
 import { UPLOAD_CHUNK_CHARS, type InputView, type JobView, type QueueView } from '../../shared/api';
 import {
+  costOf,
   INITIAL_FORM,
   paramsOf,
   problemsOf,
   targetOf,
   type FormState,
 } from '../features/create/form';
+import { confirmRun } from './account';
 import { getBridge } from './bridge';
 import { messageOf } from './connection';
 
@@ -204,9 +206,14 @@ export const useCreate = create<CreateState>()((set, get) => ({
       set({ problems, runError: null });
       return false;
     }
+    // A run that costs more than the known balance asks first (issue 4).
+    set({ running: true, runError: null, problems: {} });
+    if (!(await confirmRun(costOf(form)))) {
+      set({ running: false });
+      return false;
+    }
     const { endpoint, kind } = targetOf(form);
     askForNotifications();
-    set({ running: true, runError: null, problems: {} });
     try {
       const { jobs } = await getBridge().invoke('jobs.add', {
         kind,

@@ -4,7 +4,7 @@
  * and the rendered form follows the model picker. Ctrl+Enter runs.
  */
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CallName, CallRequest, CallResponse, JobView } from '../../shared/api';
 import {
   ENDPOINTS,
@@ -28,6 +28,7 @@ import {
   type FormState,
 } from '../../renderer/features/create/form';
 import { CreateForm } from '../../renderer/features/create/CreateForm';
+import { useAccount } from '../../renderer/state/account';
 import { setBridge } from '../../renderer/state/bridge';
 import { useCreate } from '../../renderer/state/create';
 import type { RendererBridge } from '../../renderer/transport';
@@ -204,5 +205,33 @@ describe('the rendered form', () => {
         count: 2,
       },
     });
+  });
+
+  it('asks first when a run costs more than the known balance, and sends nothing on No', async () => {
+    useAccount.setState({ credits: 5 });
+    const asked: string[] = [];
+    const confirm = vi.spyOn(window, 'confirm').mockImplementation((question) => {
+      asked.push(String(question));
+      return false;
+    });
+    try {
+      render(<CreateForm />);
+      fireEvent.click(screen.getByRole('button', { name: 'More images' }));
+      fireEvent.change(screen.getByRole('textbox', { name: 'Prompt' }), {
+        target: { value: 'a fox in snow' },
+      });
+      fireEvent.click(screen.getByRole('button', { name: /Make 2 images · 6 credits/ }));
+      await vi.waitFor(() => expect(asked).toHaveLength(1));
+      expect(asked[0]).toMatch(/costs 6 credits .* balance is 5 credits/);
+      await vi.waitFor(() => expect(useCreate.getState().running).toBe(false));
+      expect(calls).toHaveLength(0);
+
+      confirm.mockImplementation(() => true);
+      fireEvent.click(screen.getByRole('button', { name: /Make 2 images · 6 credits/ }));
+      await vi.waitFor(() => expect(calls).toHaveLength(1));
+    } finally {
+      confirm.mockRestore();
+      useAccount.setState({ credits: null });
+    }
   });
 });
