@@ -169,6 +169,17 @@ test('upscales a dropped picture with each upscaler', async ({ page }) => {
   }
   await expectMoreDone(page, shown, 3);
   expect(libraryImages().length - before).toBe(3);
+
+  // Any upscale opens in Compare next to the picture it was made from, with both real sizes.
+  await page
+    .locator('[data-testid=job][data-state=done]', { hasText: '2048×1536' })
+    .first()
+    .getByRole('button', { name: 'Compare with original' })
+    .click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Compare');
+  await expect(page.getByTestId('label-0')).toContainText('Original');
+  await expect(page.getByTestId('label-0')).toContainText('512 × 384 px');
+  await expect(page.getByTestId('label-1')).toContainText('2048 × 1536 px');
 });
 
 test('cancels a running job', async ({ page }) => {

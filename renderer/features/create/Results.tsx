@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { JobView, JobViewState } from '../../../shared/api';
+import { useCompare } from '../../state/compare';
 import { useCreate } from '../../state/create';
 import { Icon } from '../../ui/Icon';
 import { recipeLine } from './form';
@@ -156,6 +157,16 @@ function JobCard({ job }: { job: JobView }) {
               >
                 Upscale
               </button>
+              {job.kind !== 'text-to-image' ? (
+                <button
+                  type="button"
+                  className="chip-button"
+                  title="Compare this picture with the one it was made from"
+                  onClick={() => void useCompare.getState().openResultWithInput(result.id)}
+                >
+                  Compare with original
+                </button>
+              ) : null}
             </>
           ) : null}
           {!active ? (
