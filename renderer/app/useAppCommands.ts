@@ -4,8 +4,10 @@ import { followAppCommands, onAppCommand, useNavigation } from '../state/navigat
 import { getBridge } from '../state/bridge';
 
 /**
- * The desktop menu's commands (nothing arrives in the browser shell): go-to commands move between
- * places; "New Generation" opens Create with an empty prompt; "Run" runs the Create form as it is.
+ * What the desktop shell sends (nothing arrives in the browser shell): go-to commands move between
+ * places; "New Generation" opens Create with an empty prompt; "Run" runs the Create form as it is;
+ * images opened with Atelier (Open With, File > Open Image, a second launch) are added to the
+ * Library and the first one is offered to Create, ready to transform or upscale.
  */
 export function useAppCommands(): void {
   useEffect(() => {
@@ -25,9 +27,27 @@ export function useAppCommands(): void {
         void useCreate.getState().run();
       }
     });
+    const stopFiles = bridge.on('app.openFiles', ({ paths }) => void openFiles(paths));
     return () => {
       stopPlaces();
       stopCreate();
+      stopFiles();
     };
   }, []);
+}
+
+async function openFiles(paths: readonly string[]): Promise<void> {
+  const bridge = getBridge();
+  for (const path of paths) {
+    try {
+      await bridge.invoke('library.import', { path });
+    } catch {
+      // Create says why when it takes the picture; a file it cannot read is not imported either.
+    }
+  }
+  const [first] = paths;
+  if (first === undefined) return;
+  useCreate.getState().setForm({ tab: 'transform' });
+  useNavigation.getState().goTo('create', { focus: true });
+  await useCreate.getState().takePath(first);
 }

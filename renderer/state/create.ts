@@ -47,6 +47,8 @@ interface CreateState {
   takeFile: (file: File) => Promise<void>;
   /** Takes a picture of the library (by its path inside the library folder). */
   takeLibraryPicture: (libraryDir: string, path: string) => Promise<void>;
+  /** A picture on disk by its full path (Electron: files opened with Atelier). */
+  takePath: (path: string, preview?: string | null) => Promise<void>;
   clearInput: () => void;
   run: () => Promise<boolean>;
   cancel: (id: string) => Promise<void>;
@@ -179,14 +181,16 @@ export const useCreate = create<CreateState>()((set, get) => ({
     }
   },
 
-  takeLibraryPicture: async (libraryDir, path) => {
+  takeLibraryPicture: (libraryDir, path) =>
+    get().takePath(`${libraryDir.replace(/[\\/]+$/, '')}/${path}`, get().previews[path] ?? null),
+
+  takePath: async (full, preview = null) => {
     set({ inputBusy: true, inputError: null });
     try {
-      const full = `${libraryDir.replace(/[\\/]+$/, '')}/${path}`;
       const view = await getBridge().invoke('inputs.fromPath', { path: full });
       const previous = get().input;
       if (previous?.url) URL.revokeObjectURL(previous.url);
-      set({ input: { ...view, url: get().previews[path] ?? null }, inputBusy: false });
+      set({ input: { ...view, url: preview }, inputBusy: false });
     } catch (error) {
       set({ inputBusy: false, inputError: messageOf(error) });
     }

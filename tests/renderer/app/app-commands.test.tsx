@@ -9,6 +9,7 @@ import { useNavigation } from '../../../renderer/state/navigation';
 import type { RendererBridge } from '../../../renderer/transport';
 
 let listeners: ((payload: { command: AppCommand }) => void)[] = [];
+let openFiles: ((payload: { paths: string[] }) => void) | null = null;
 const send = (payload: { command: AppCommand }) => {
   for (const listener of listeners) listener(payload);
 };
@@ -21,6 +22,7 @@ function Probe() {
 
 beforeEach(() => {
   listeners = [];
+  openFiles = null;
   invoke.mockReset();
   const job: JobView = {
     id: 'j1',
@@ -38,6 +40,7 @@ beforeEach(() => {
     invoke,
     on: (event: string, listener: (payload: { command: AppCommand }) => void) => {
       if (event === 'app.command') listeners.push(listener);
+      if (event === 'app.openFiles') openFiles = listener as unknown as typeof openFiles;
       return () => undefined;
     },
   } as unknown as RendererBridge);
@@ -77,5 +80,25 @@ describe('menu commands', () => {
     render(<Probe />);
     act(() => send({ command: 'go-compare' }));
     expect(useNavigation.getState().place).toBe('compare');
+  });
+
+  it('an image opened with Atelier lands in the Library and is offered to Create', async () => {
+    invoke.mockImplementation((call: string) =>
+      Promise.resolve(
+        call === 'inputs.fromPath'
+          ? { id: 'in1', name: 'cat.png', width: 640, height: 480, bytes: 1000, format: 'png' }
+          : {},
+      ),
+    );
+    render(<Probe />);
+    act(() => openFiles?.({ paths: ['/home/ann/cat.png', '/home/ann/dog.webp'] }));
+    await vi.waitFor(() => expect(useCreate.getState().input?.name).toBe('cat.png'));
+    expect(invoke.mock.calls.map(([call, request]) => [call, request] as unknown)).toEqual([
+      ['library.import', { path: '/home/ann/cat.png' }],
+      ['library.import', { path: '/home/ann/dog.webp' }],
+      ['inputs.fromPath', { path: '/home/ann/cat.png' }],
+    ]);
+    expect(useNavigation.getState().place).toBe('create');
+    expect(useCreate.getState().form.tab).toBe('transform');
   });
 });
