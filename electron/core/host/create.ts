@@ -33,7 +33,9 @@ import {
 import { InputImageError, inspectImage, prepareInput } from '../images';
 import {
   createJobQueue,
+  createOnlineWatch,
   JobFailure,
+  probeHost,
   type ExecutorContext,
   type ExecutorOutcome,
   type Job,
@@ -43,7 +45,12 @@ import {
 } from '../jobs';
 import { resolveLibraryFile, saveResult, type InputImage } from '../library';
 import { PlainError, type Handlers } from '../rpc/dispatch';
-import type { ImageResult, RequestValue, StabilityClient } from '../stability';
+import {
+  StabilityError,
+  type ImageResult,
+  type RequestValue,
+  type StabilityClient,
+} from '../stability';
 
 export type CreateCallName =
   | 'jobs.add'
@@ -72,6 +79,8 @@ export interface CreateOptions {
    * ATELIER_CREATIVE_POLL_MS (env) shortens it for tests against a local Sandbox.
    */
   pollMs?: number;
+  /** While offline, how often to check whether the API can be reached again (default 5 s). */
+  offlineRetryMs?: number;
   log?: (line: string) => void;
 }
 
@@ -163,6 +172,14 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
   const staged = new Map<string, Staged>();
   const libraryDir = () => options.libraryDir() ?? defaultLibraryDir();
 
+  // Offline: when a request cannot connect, the queue waits (and says so) until the API's host can
+  // be reached again, instead of spending its retries.
+  let apiBase: string | null = null;
+  const network = createOnlineWatch({
+    probe: () => (apiBase === null ? Promise.resolve(true) : probeHost(apiBase)),
+    ...(options.offlineRetryMs !== undefined ? { retryMs: options.offlineRetryMs } : {}),
+  });
+
   async function pollCreative(
     client: StabilityClient,
     generationId: string,
@@ -205,6 +222,7 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
     }
     if (context.signal.aborted) throw abortError();
     const { client, sandbox } = await options.client();
+    apiBase = client.baseUrl;
 
     let result: ImageResult;
     if (spec.async) {
@@ -260,7 +278,22 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
 
   const queue = await createJobQueue({
     dataDir: path.join(options.dataDir, 'jobs'),
-    executor: execute,
+    executor: async (job, context) => {
+      try {
+        return await execute(job, context);
+      } catch (error) {
+        // Could not connect at all (nothing was sent, nothing charged): is the network down?
+        if (
+          error instanceof StabilityError &&
+          error.kind === 'network' &&
+          !error.mayHaveBeenCharged
+        ) {
+          network.suspect();
+        }
+        throw error;
+      }
+    },
+    watchOnline: (listener) => network.watch(listener),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
   });
   if (queue.loadProblem) log(`jobs: ${queue.loadProblem}`);
@@ -460,6 +493,7 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
     },
     async close() {
       stopQueueEvents();
+      network.close();
       await queue.close();
     },
   };

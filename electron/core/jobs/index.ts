@@ -15,6 +15,7 @@ export {
   JobFailure,
   retryAfterOf,
 } from './classify';
+export { createOnlineWatch, probeHost, type OnlineWatch, type OnlineWatchOptions } from './online';
 export { loadQueue, saveQueue, QUEUE_FILE, QUEUE_FORMAT, type LoadResult } from './store';
 export {
   createJobQueue,
