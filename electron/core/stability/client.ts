@@ -252,6 +252,25 @@ interface RawResponse {
   body: Buffer;
 }
 
+/** Error codes (Node, undici) that mean the connection to the API never opened. */
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ENETDOWN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** The code of a Node or undici error, or of its cause. */
+function errorCode(error: unknown): string {
+  const own = (error as { code?: unknown } | null)?.code;
+  if (typeof own === 'string') return own;
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof cause === 'string' ? cause : '';
+}
+
 export function createStabilityClient(options: StabilityClientOptions): StabilityClient {
   const baseUrl = resolveBaseUrl(options.baseUrl);
   const host = new URL(baseUrl).host;
@@ -318,7 +337,9 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
       if (error instanceof StabilityError) return error;
       if (signal?.aborted) return cancelledError(charged());
       if (timedOut) return timeoutError(requestTimeoutMs, charged());
-      const code = (error as { code?: string }).code ?? '';
+      const code = errorCode(error);
+      // The connection never opened: nothing reached Stability, whatever the body was.
+      if (NEVER_CONNECTED.has(code)) return networkError(host, false, false);
       if (/TIMEOUT/i.test(code)) return timeoutError(requestTimeoutMs, charged());
       return networkError(host, gotHeaders, charged());
     };

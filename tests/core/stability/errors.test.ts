@@ -207,6 +207,8 @@ describe('transport failures', () => {
     const e = await failure(client.send('generate.core', { prompt: 'a' }));
     expect(e.kind).toBe('network');
     expect(e.message).toMatch(/could not reach/);
+    // The connection never opened: nothing reached Stability, so nothing can have been charged.
+    expect(e.mayHaveBeenCharged).toBe(false);
   });
 
   it('network: reset mid-body and truncated bodies', async () => {
