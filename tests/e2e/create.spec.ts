@@ -241,6 +241,8 @@ test('shows each kind of error as a plain sentence', async ({ page }) => {
 
 test('every finished job has its picture in the library folder', async ({ page }) => {
   await open(page);
+  // The job list loads after the page: wait for it before counting.
+  await expect(page.locator('[data-testid=job][data-state=done]').first()).toBeVisible();
   const done = await page.locator('[data-testid=job][data-state=done]').count();
   expect(done).toBeGreaterThan(0);
   expect(libraryImages().length).toBe(done);

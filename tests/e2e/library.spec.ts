@@ -250,9 +250,16 @@ test('screenshots of the Library', async ({ page }) => {
         const suffix = `${theme}-${size.width}x${size.height}`;
         await openLibrary(page);
         await expect(cells(page).first().locator('img')).toBeVisible();
-        await page.waitForFunction(
-          "Array.from(document.querySelectorAll('.library-cell img')).every((img) => img.complete)",
-        );
+        // Every thumbnail loaded (a function, not a string: the page's CSP forbids eval).
+        await expect
+          .poll(() =>
+            page
+              .locator('.library-cell img')
+              .evaluateAll((images) =>
+                images.every((image) => (image as unknown as { complete: boolean }).complete),
+              ),
+          )
+          .toBe(true);
         await page.screenshot({ path: `test-results/screenshots/library-grid-${suffix}.png` });
         await cells(page).nth(1).dblclick();
         await expect(page.getByRole('dialog').locator('img')).toBeVisible();
