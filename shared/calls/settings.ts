@@ -30,7 +30,15 @@ export const Settings = z.object({
   /** Another base URL for the Stability API (advanced); null means the default or STABILITY_API_BASE. */
   apiBaseUrl: BaseUrl.nullable(),
   /** The library folder; null means the default (the OS Pictures folder / Atelier). */
-  libraryDir: z.string().min(1).max(4096).nullable(),
+  libraryDir: z
+    .string()
+    .min(1)
+    .max(4096)
+    .refine(
+      (value) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(value),
+      'must be a full folder path, such as /Users/you/Pictures/Atelier or C:\\Users\\you\\Pictures\\Atelier',
+    )
+    .nullable(),
   /** When on, every request goes to the local Sandbox: no key, no cost, generated patterns. */
   sandboxMode: z.boolean(),
   /** How many jobs run at once. */

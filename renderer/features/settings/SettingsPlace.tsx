@@ -5,6 +5,7 @@ import type { SettingError } from '../../state/settings';
 import { PlaceHeader } from '../../ui/PlaceHeader';
 import { Segmented } from '../../ui/Segmented';
 import { AccountSection } from './AccountSection';
+import { LibraryFolder } from './LibraryFolder';
 import { SettingRow } from './SettingRow';
 
 const THEMES: readonly { value: ThemeChoice; label: string }[] = [
@@ -122,6 +123,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
             compact
           />
         </SettingRow>
+        <LibraryFolder key={settings.libraryDir ?? ''} saved={settings.libraryDir} />
       </section>
 
       <section className="settings__section" aria-labelledby="advanced-heading">

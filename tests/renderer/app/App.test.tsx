@@ -216,6 +216,24 @@ describe('settings', () => {
     expect(value(screen.getByRole('textbox', { name: 'API address' }))).toBe('');
   });
 
+  it('chooses the library folder: a full path saves, a relative one is refused plainly', async () => {
+    const user = await openSettings();
+    expect(await screen.findByText('/pictures/Atelier')).toBeTruthy();
+    const input = screen.getByRole('textbox', { name: 'Library folder' });
+    await user.type(input, 'my pictures{Enter}');
+    const error = await screen.findByText(/^The library folder must be a full folder path/);
+    expect(attr(error, 'role')).toBe('alert');
+    expect(core.settings.libraryDir).toBeNull();
+
+    await user.clear(input);
+    await user.type(input, '/home/ann/Art');
+    await user.click(screen.getByRole('button', { name: 'Save library folder' }));
+    await waitFor(() => expect(core.settings.libraryDir).toBe('/home/ann/Art'));
+
+    await user.click(screen.getByRole('button', { name: 'Reset library folder' }));
+    await waitFor(() => expect(core.settings.libraryDir).toBeNull());
+  });
+
   it('shows any other refusal as the core said it', async () => {
     const user = await openSettings();
     core.failWith = new AtelierError({
