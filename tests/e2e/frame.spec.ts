@@ -162,16 +162,16 @@ test('an invalid API address is refused with a plain sentence; a good one saves'
   await expect(address).toHaveAttribute('aria-invalid', 'true');
 
   await address.fill('https://proxy.example.com');
-  await app.getByRole('button', { name: 'Save' }).click();
+  await app.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(app.getByRole('alert')).toHaveCount(0);
   await app.reload();
   await openPlace(app, 'Settings');
   await expect(app.getByRole('textbox', { name: 'API address' })).toHaveValue(
     'https://proxy.example.com',
   );
-  await app.getByRole('button', { name: 'Reset' }).click();
+  await app.getByRole('button', { name: 'Reset', exact: true }).click();
   await expect(app.getByRole('textbox', { name: 'API address' })).toHaveValue('');
-  await expect(app.getByRole('button', { name: 'Reset' })).toBeDisabled();
+  await expect(app.getByRole('button', { name: 'Reset', exact: true })).toBeDisabled();
 });
 
 test('when the core goes away the window says so in a sentence, and calls fail plainly', async ({
