@@ -85,6 +85,28 @@ const grid = (page: Page) => page.getByRole('listbox', { name: /Images/ });
 const cells = (page: Page) => grid(page).getByRole('option');
 const count = (page: Page) => page.locator('.library-toolbar__count');
 
+test('a picture dragged out of the grid carries its file for other programs', async ({ page }) => {
+  await openLibrary(page);
+  const first = cells(page).first();
+  await expect(first).toHaveAttribute('draggable', 'true');
+  // Runs in the page (DOM types are not in the Node project's lib).
+  type Transfer = { getData(type: string): string };
+  const transfer = await page.evaluateHandle(
+    () => new (globalThis as unknown as { DataTransfer: new () => Transfer }).DataTransfer(),
+  );
+  await first.dispatchEvent('dragstart', { dataTransfer: transfer });
+  const { download, uri } = await transfer.evaluate((data: Transfer) => ({
+    download: data.getData('DownloadURL'),
+    uri: data.getData('text/uri-list'),
+  }));
+  expect(download).toMatch(/^image\/png:[^:]+\.png:http:\/\/127\.0\.0\.1:\d+\/media\//);
+  expect(uri).toMatch(/\/media\/.+\.png$/);
+  // The URL serves the picture itself (the page's cookie carries the token).
+  const response = await page.request.get(uri);
+  expect(response.status()).toBe(200);
+  expect(response.headers()['content-type']).toBe('image/png');
+});
+
 test('shows the seeded library newest first; search and filters narrow it', async ({ page }) => {
   await openLibrary(page);
   await expect(count(page)).toHaveText('30 images');

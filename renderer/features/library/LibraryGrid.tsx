@@ -5,9 +5,17 @@
  * without selecting, Space toggles, Enter opens, Delete deletes, F marks a favourite.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type DragEvent,
+  type KeyboardEvent,
+} from 'react';
 import type { LibraryItem } from '../../../shared/api';
-import { PAGE_SIZE, thumbUrl, useLibrary } from '../../state/library';
+import { getBridge } from '../../state/bridge';
+import { mediaUrl, PAGE_SIZE, thumbUrl, useLibrary } from '../../state/library';
 
 const MIN_CELL = 168;
 const GAP = 8;
@@ -200,6 +208,10 @@ export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void })
                 onDoubleClick={() => {
                   if (item) onOpen(item);
                 }}
+                draggable={item !== undefined}
+                onDragStart={(event) => {
+                  if (item) dragOut(event, folder, item);
+                }}
               >
                 {item ? (
                   <>
@@ -246,4 +258,32 @@ export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void })
       </div>
     </div>
   );
+}
+
+/**
+ * Drag a picture out of the app into another program or the desktop: the desktop app hands the real
+ * file to the OS; in a browser, Chromium saves it from its URL (DownloadURL) or links it.
+ */
+function dragOut(
+  event: DragEvent,
+  folder: Parameters<typeof mediaUrl>[0],
+  item: LibraryItem,
+): void {
+  if (folder?.canReveal) {
+    event.preventDefault();
+    void getBridge()
+      .invoke('app.startDrag', { path: item.path })
+      .catch(() => undefined);
+    return;
+  }
+  const url = new URL(mediaUrl(folder, item), window.location.href).href;
+  const name = item.path.split('/').pop() ?? 'picture.png';
+  const type = name.endsWith('.webp')
+    ? 'image/webp'
+    : /\.jpe?g$/.test(name)
+      ? 'image/jpeg'
+      : 'image/png';
+  event.dataTransfer.effectAllowed = 'copy';
+  event.dataTransfer.setData('DownloadURL', `${type}:${name}:${url}`);
+  event.dataTransfer.setData('text/uri-list', url);
 }
