@@ -14,7 +14,6 @@
  */
 import { create } from 'zustand';
 import {
-  UPLOAD_CHUNK_CHARS,
   type CompareSaved,
   type CompareSide,
   type CompareSource,
@@ -22,6 +21,7 @@ import {
 } from '../../shared/api';
 import type { Size, View } from '../features/compare/geometry';
 import { getBridge } from './bridge';
+import { sendInChunks } from './upload';
 import { messageOf } from './connection';
 import { useNavigation } from './navigation';
 
@@ -180,18 +180,6 @@ function release(picture: ComparePicture | null): void {
   if (picture?.url.startsWith('blob:')) URL.revokeObjectURL(picture.url);
 }
 
-/** Raw bytes per upload chunk so that its base64 fits UPLOAD_CHUNK_CHARS. */
-const CHUNK_BYTES = (UPLOAD_CHUNK_CHARS / 4) * 3;
-
-function base64(bytes: Uint8Array): string {
-  let binary = '';
-  const step = 0x8000;
-  for (let i = 0; i < bytes.length; i += step) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + step));
-  }
-  return btoa(binary);
-}
-
 /** Brings a dropped file to the core as a staged input (its path in Electron, else its bytes). */
 async function stageFile(file: File): Promise<string> {
   const bridge = getBridge();
@@ -202,13 +190,7 @@ async function stageFile(file: File): Promise<string> {
     name: file.name || 'dropped picture.png',
     size: bytes.length,
   });
-  for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
-    await bridge.invoke('inputs.chunk', {
-      id,
-      offset,
-      data: base64(bytes.subarray(offset, offset + CHUNK_BYTES)),
-    });
-  }
+  await sendInChunks(bytes, (chunk) => bridge.invoke('inputs.chunk', { id, ...chunk }));
   return (await bridge.invoke('inputs.finish', { id })).id;
 }
 

@@ -3,7 +3,7 @@
  * previews of finished pictures. Actions talk to the core through the bridge.
  */
 import { create } from 'zustand';
-import { UPLOAD_CHUNK_CHARS, type InputView, type JobView, type QueueView } from '../../shared/api';
+import type { InputView, JobView, QueueView } from '../../shared/api';
 import {
   costOf,
   INITIAL_FORM,
@@ -14,6 +14,7 @@ import {
 } from '../features/create/form';
 import { confirmRun } from './account';
 import { getBridge } from './bridge';
+import { sendInChunks } from './upload';
 import { messageOf } from './connection';
 
 /** The picture in the drop zone: what the core says it is, and a local URL to show it. */
@@ -57,18 +58,6 @@ interface CreateState {
   loadPreview: (path: string) => Promise<void>;
 }
 
-/** Raw bytes per upload chunk so that its base64 fits UPLOAD_CHUNK_CHARS. */
-const CHUNK_BYTES = (UPLOAD_CHUNK_CHARS / 4) * 3;
-
-function base64(bytes: Uint8Array): string {
-  let binary = '';
-  const step = 0x8000;
-  for (let i = 0; i < bytes.length; i += step) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + step));
-  }
-  return btoa(binary);
-}
-
 /** Sends a file's bytes to the core in chunks (one WebSocket message is at most 1 MiB). */
 async function uploadFile(file: File): Promise<InputView> {
   const bridge = getBridge();
@@ -77,13 +66,7 @@ async function uploadFile(file: File): Promise<InputView> {
     name: file.name || 'pasted image.png',
     size: bytes.length,
   });
-  for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
-    await bridge.invoke('inputs.chunk', {
-      id,
-      offset,
-      data: base64(bytes.subarray(offset, offset + CHUNK_BYTES)),
-    });
-  }
+  await sendInChunks(bytes, (chunk) => bridge.invoke('inputs.chunk', { id, ...chunk }));
   return bridge.invoke('inputs.finish', { id });
 }
 

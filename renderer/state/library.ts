@@ -5,13 +5,13 @@
  */
 import { create } from 'zustand';
 import {
-  UPLOAD_CHUNK_CHARS,
   type EventPayload,
   type LibraryFilter,
   type LibraryFolder,
   type LibraryItem,
 } from '../../shared/api';
 import { getBridge } from './bridge';
+import { sendInChunks } from './upload';
 import { messageOf } from './connection';
 
 /** Entries per page asked of the core. */
@@ -123,17 +123,6 @@ export function thumbUrl(folder: LibraryFolder | null, item: LibraryItem, size =
   return `${folder?.mediaBase ?? ''}/thumb/${item.id}/${size}?v=${item.sha256.slice(0, 12)}`;
 }
 
-const CHUNK_BYTES = (UPLOAD_CHUNK_CHARS / 4) * 3;
-
-function base64(bytes: Uint8Array): string {
-  let binary = '';
-  const step = 0x8000;
-  for (let i = 0; i < bytes.length; i += step) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + step));
-  }
-  return btoa(binary);
-}
-
 async function importOne(file: File): Promise<LibraryItem> {
   const bridge = getBridge();
   const path = window.atelier?.pathForFile?.(file) ?? '';
@@ -144,13 +133,7 @@ async function importOne(file: File): Promise<LibraryItem> {
     name: file.name || 'dropped image.png',
     size: bytes.length,
   });
-  for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
-    await bridge.invoke('library.importChunk', {
-      id,
-      offset,
-      data: base64(bytes.subarray(offset, offset + CHUNK_BYTES)),
-    });
-  }
+  await sendInChunks(bytes, (chunk) => bridge.invoke('library.importChunk', { id, ...chunk }));
   return bridge.invoke('library.importFinish', { id });
 }
 
