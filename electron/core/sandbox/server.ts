@@ -6,7 +6,7 @@
  * Keys: any `authorization: Bearer sk-…` of 20 to 200 characters is accepted, except the configured
  * bad keys (by default SANDBOX_BAD_KEY). SANDBOX_API_KEY is the documented key that always works.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -28,7 +28,7 @@ import {
   type ParamValue,
 } from '../../../shared/endpoints';
 import { faultsFromEnv, type Faults } from './faults';
-import { hash32, random } from './images';
+import { random } from './images';
 import { render, type RenderRequest, type Rendered } from './render';
 
 /** The key that always works in the Sandbox (tests and the app's Sandbox mode use it). */
@@ -601,10 +601,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
 
     const askedSeed = Number(text.seed ?? '0');
-    const seed =
-      askedSeed > 0
-        ? askedSeed
-        : (hash32(JSON.stringify({ endpoint: spec.id, text })) % SEED_MAX) + 1;
+    // As the API: seed 0 or none means a random seed, so the same prompt twice gives two pictures.
+    const seed = askedSeed > 0 ? askedSeed : randomInt(1, SEED_MAX + 1);
     const formatParam = findParam(spec, 'output_format');
     const format = (text.output_format ?? formatParam?.default ?? 'png') as ImageFormat;
     const filtered = triggered(triggers.filtered, text);

@@ -131,6 +131,14 @@ describe('generate', () => {
     expect(Buffer.from(seeded.bytes).equals(Buffer.from(a.bytes))).toBe(false);
   });
 
+  it('no seed (or 0) means a random one, as the API: the same prompt twice gives two pictures', async () => {
+    const first = await client.send('generate.core', { prompt: 'a red fox' });
+    const second = await client.send('generate.core', { prompt: 'a red fox', seed: 0 });
+    expect(first.seed).toBeGreaterThan(0);
+    expect(second.seed).not.toBe(first.seed);
+    expect(Buffer.from(first.bytes).equals(Buffer.from(second.bytes))).toBe(false);
+  });
+
   it('ultra: every aspect ratio gives the table size', async () => {
     for (const ratio of ASPECT_RATIOS) {
       const r = await client.send('generate.ultra', {
