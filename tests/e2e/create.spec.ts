@@ -227,12 +227,27 @@ test('shows each kind of error as a plain sentence', async ({ page }) => {
   sandbox.setFaults({});
   const credits = sandbox.ledger.balance;
   sandbox.ledger.set(0);
+  // Atelier knows the balance is 0 once it refreshes, so it asks before a run it cannot pay for;
+  // say yes, and Stability's own refusal comes back as a sentence.
+  await page.getByTestId('credits').click();
+  await expect(page.getByTestId('credits')).toHaveText('0 credits');
   await promptBox(page).fill('no money left');
+  const asked: string[] = [];
+  page.once('dialog', (dialog) => {
+    asked.push(dialog.message());
+    void dialog.accept();
+  });
   await page.getByRole('button', { name: /Make 1 image/ }).click();
+  await expect
+    .poll(() => asked)
+    .toEqual([expect.stringMatching(/costs 3 credits and your balance is 0 credits/)]);
   const broke = page.getByRole('article', { name: /no money left/ });
   await expect(broke).toHaveAttribute('data-state', 'failed', { timeout: 15_000 });
   await expect(broke).toContainText(/credits/i);
   sandbox.ledger.set(credits);
+  // Atelier learns the balance is back, so later runs need not ask.
+  await page.getByTestId('credits').click();
+  await expect(page.getByTestId('credits')).not.toHaveText('0 credits');
   // Refused before sending: the field says why.
   await promptBox(page).fill('');
   await page.getByRole('button', { name: /Make 1 image/ }).click();
