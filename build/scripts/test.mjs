@@ -10,6 +10,8 @@ import { join } from 'node:path';
 
 const tmp = mkdtempSync(join(tmpdir(), 'atelier-test-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
+/** Tests that failed once and passed on their retry: counted as passed, but named. */
+const flaky = [];
 const failures = [];
 
 function run(label, command, args, env = {}) {
@@ -100,6 +102,8 @@ if (built) {
     totals.passed += (s.expected ?? 0) + (s.flaky ?? 0);
     totals.failed += s.unexpected ?? 0;
     totals.skipped += s.skipped ?? 0;
+    if (s.flaky)
+      flaky.push(`${s.flaky} end-to-end test(s) passed only on their retry (see "flaky" above)`);
   } else {
     totals.failed += 1;
   }
@@ -107,6 +111,7 @@ if (built) {
 
 rmSync(tmp, { recursive: true, force: true });
 console.log('');
+for (const line of flaky) console.log(`flaky: ${line}`);
 if (failures.length > 0) console.log(`failed steps: ${failures.join(', ')}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(failures.length > 0 || totals.failed > 0 ? 1 : 0);

@@ -145,6 +145,9 @@ test('shows the seeded library newest first; search and filters narrow it', asyn
 
 test('favourite, detail with the recipe, delete with undo, keyboard', async ({ page }) => {
   await openLibrary(page);
+  // Keys move through loaded images only: wait for them before pressing any.
+  await expect(count(page)).toHaveText('30 images');
+  await expect(cells(page).first()).toHaveAccessibleName(/#29\./);
   await grid(page).focus();
   await page.keyboard.press('ArrowRight'); // second newest: #28
   await expect(cells(page).nth(1)).toHaveAttribute('aria-selected', 'true');
