@@ -12,6 +12,7 @@ import { TitleBar } from './TitleBar';
 import type { Place } from './places';
 import { usePlaceShortcuts } from './useShortcuts';
 import { useAppCommands } from './useAppCommands';
+import { useDropGuard } from './useDropGuard';
 import '../styles/account.css';
 import { useThemeFromSettings } from './useTheme';
 
@@ -34,6 +35,7 @@ export function App() {
   const onboarding = useAccount((s) => needsOnboarding(s.account));
   usePlaceShortcuts();
   useAppCommands();
+  useDropGuard();
   useThemeFromSettings();
 
   useEffect(() => {

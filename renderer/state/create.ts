@@ -9,6 +9,7 @@ import {
   INITIAL_FORM,
   paramsOf,
   problemsOf,
+  promptToPrefill,
   targetOf,
   type FormState,
 } from '../features/create/form';
@@ -38,6 +39,8 @@ interface CreateState {
   problems: Record<string, string>;
   running: boolean;
   loadError: string | null;
+  /** The prompt Create last put in the box from a picture's own (see promptToPrefill). */
+  prefilled: string | null;
 
   setForm: (patch: Partial<FormState>) => void;
   load: () => Promise<void>;
@@ -46,8 +49,8 @@ interface CreateState {
   setQueue: (queue: QueueView) => void;
   /** Takes a dropped, pasted or chosen file. */
   takeFile: (file: File) => Promise<void>;
-  /** Takes a picture of the library (by its path inside the library folder). */
-  takeLibraryPicture: (libraryDir: string, path: string) => Promise<void>;
+  /** Takes a picture of the library (by its path inside the library folder), with a URL to show. */
+  takeLibraryPicture: (libraryDir: string, path: string, preview?: string | null) => Promise<void>;
   /** A picture on disk by its full path (Electron: files opened with Atelier). */
   takePath: (path: string, preview?: string | null) => Promise<void>;
   clearInput: () => void;
@@ -68,6 +71,22 @@ async function uploadFile(file: File): Promise<InputView> {
   });
   await sendInChunks(bytes, (chunk) => bridge.invoke('inputs.chunk', { id, ...chunk }));
   return bridge.invoke('inputs.finish', { id });
+}
+
+/** The state with a new input picture: its field message gone, its prompt offered for upscaling. */
+function withInput(state: CreateState, input: InputPicture): Partial<CreateState> {
+  const problems = { ...state.problems };
+  delete problems.image;
+  const prefill = promptToPrefill(state.form, input, state.prefilled);
+  if (prefill === null) return { input, inputBusy: false, problems };
+  delete problems.prompt;
+  return {
+    input,
+    inputBusy: false,
+    problems,
+    form: { ...state.form, prompt: prefill },
+    prefilled: prefill,
+  };
 }
 
 const previewsLoading = new Set<string>();
@@ -110,14 +129,23 @@ export const useCreate = create<CreateState>()((set, get) => ({
   problems: {},
   running: false,
   loadError: null,
+  prefilled: null,
 
   setForm: (patch) =>
     set((state) => {
-      const form = { ...state.form, ...patch };
+      let form = { ...state.form, ...patch };
       // Clear the messages of the fields that changed.
       const problems = { ...state.problems };
       if (patch.prompt !== undefined) delete problems.prompt;
-      return { form, problems, runError: null };
+      // Switching to Upscale with a picture that carries a prompt: offer it.
+      const prefill =
+        patch.tab !== undefined && patch.prompt === undefined
+          ? promptToPrefill(form, state.input, state.prefilled)
+          : null;
+      if (prefill === null) return { form, problems, runError: null };
+      form = { ...form, prompt: prefill };
+      delete problems.prompt;
+      return { form, problems, runError: null, prefilled: prefill };
     }),
 
   load: async () => {
@@ -154,18 +182,17 @@ export const useCreate = create<CreateState>()((set, get) => ({
           : await uploadFile(file);
       if (previous?.url) URL.revokeObjectURL(previous.url);
       const url = typeof URL.createObjectURL === 'function' ? URL.createObjectURL(file) : null;
-      set((state) => {
-        const problems = { ...state.problems };
-        delete problems.image;
-        return { input: { ...view, url }, inputBusy: false, problems };
-      });
+      set((state) => withInput(state, { ...view, url }));
     } catch (error) {
       set({ inputBusy: false, inputError: messageOf(error) });
     }
   },
 
-  takeLibraryPicture: (libraryDir, path) =>
-    get().takePath(`${libraryDir.replace(/[\\/]+$/, '')}/${path}`, get().previews[path] ?? null),
+  takeLibraryPicture: (libraryDir, path, preview) =>
+    get().takePath(
+      `${libraryDir.replace(/[\\/]+$/, '')}/${path}`,
+      preview ?? get().previews[path] ?? null,
+    ),
 
   takePath: async (full, preview = null) => {
     set({ inputBusy: true, inputError: null });
@@ -173,7 +200,7 @@ export const useCreate = create<CreateState>()((set, get) => ({
       const view = await getBridge().invoke('inputs.fromPath', { path: full });
       const previous = get().input;
       if (previous?.url) URL.revokeObjectURL(previous.url);
-      set({ input: { ...view, url: preview }, inputBusy: false });
+      set((state) => withInput(state, { ...view, url: preview }));
     } catch (error) {
       set({ inputBusy: false, inputError: messageOf(error) });
     }

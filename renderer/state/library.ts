@@ -113,10 +113,16 @@ export function isFiltered(filter: FilterState): boolean {
 }
 
 /** The URL of a library image. */
-export function mediaUrl(folder: LibraryFolder | null, item: LibraryItem): string {
+export function mediaUrl(folder: LibraryFolder | null, item: Pick<LibraryItem, 'path'>): string {
   const path = item.path.split('/').map(encodeURIComponent).join('/');
   return `${folder?.mediaBase ?? ''}/media/${path}`;
 }
+
+/**
+ * The drag data type of a picture dragged from the Library grid inside Atelier: its path inside the
+ * library folder. (The desktop app drags the real file instead, which any drop zone takes.)
+ */
+export const LIBRARY_DRAG_TYPE = 'application/x-atelier-library-path';
 
 /** The URL of a thumbnail (256 or 512 px), changing when the image does. */
 export function thumbUrl(folder: LibraryFolder | null, item: LibraryItem, size = 256): string {

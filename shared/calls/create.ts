@@ -96,6 +96,11 @@ export const InputView = z.object({
   bytes: z.number(),
   /** What the file really is ('png', 'jpeg', 'gif' ...), read from its content. */
   format: z.string(),
+  /**
+   * The prompt the picture carries in its own metadata (Atelier's recipe, or the `parameters` text
+   * other Stable Diffusion tools write), when it has one: Create offers it for upscaling.
+   */
+  prompt: z.string().optional(),
 });
 export type InputView = z.infer<typeof InputView>;
 

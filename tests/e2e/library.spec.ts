@@ -212,6 +212,46 @@ test('reuse settings and use as input hand the image to Create', async ({ page }
   await expect(page.getByTestId('drop-zone')).toContainText('lemons');
 });
 
+test('a tile dragged onto Create opens it and lands in the drop zone, its prompt offered to Upscale', async ({
+  page,
+}) => {
+  await openLibrary(page);
+  const places = page.getByRole('navigation', { name: 'Places' });
+  await places.getByRole('button', { name: /Create/ }).click();
+  await page.getByRole('radio', { name: 'Upscale', exact: true }).check();
+  await page.getByRole('radio', { name: 'Creative', exact: true }).check();
+  await expect(page.getByRole('textbox', { name: /^Prompt/ })).toHaveValue('');
+  await places.getByRole('button', { name: /Library/ }).click();
+  await expect(cells(page).nth(3)).toHaveAccessibleName(/#26\./);
+
+  // A real drag with the mouse: the tile, a rest on the Create button (it opens), the drop zone.
+  await cells(page).nth(3).hover();
+  await page.mouse.down();
+  const createButton = places.getByRole('button', { name: /Create/ });
+  await createButton.hover();
+  await expect(createButton).toHaveAttribute('data-drag-over', '');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Create');
+  const zone = page.getByTestId('drop-zone');
+  await zone.hover();
+  await zone.hover({ position: { x: 20, y: 20 } });
+  await page.mouse.up();
+
+  await expect(zone).toContainText('96 × 64');
+  await expect(zone.getByRole('img', { name: /Your picture/ })).toBeVisible();
+  mkdirSync('test-results/screenshots', { recursive: true });
+  await page.screenshot({ path: 'test-results/screenshots/library-tile-in-create.png' });
+  await expect(page.getByRole('textbox', { name: /^Prompt/ })).toHaveValue(
+    'an owl on a branch at night #26',
+  );
+  // What the person types is never replaced by the next picture's prompt.
+  await page.getByRole('textbox', { name: /^Prompt/ }).fill('sharper, more texture');
+  await places.getByRole('button', { name: /Library/ }).click();
+  await cells(page).nth(4).dblclick(); // #25
+  await page.getByRole('dialog').getByRole('button', { name: 'Upscale' }).click();
+  await expect(zone).toContainText('lighthouse');
+  await expect(page.getByRole('textbox', { name: /^Prompt/ })).toHaveValue('sharper, more texture');
+});
+
 test('a dropped image is imported; an image made in Create appears live', async ({ page }) => {
   await openLibrary(page);
   const bytes = await picture(99, 120, 80);

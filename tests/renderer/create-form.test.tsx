@@ -20,6 +20,7 @@ import {
   modelChoices,
   paramsOf,
   problemsOf,
+  promptToPrefill,
   runLabel,
   strengthWords,
   targetOf,
@@ -139,6 +140,53 @@ describe('the request and its cost', () => {
     expect(aspectShape('9:16', 32)).toEqual({ width: 18, height: 32 });
     expect(strengthWords(0.1)).toMatch(/Keeps almost all/);
     expect(strengthWords(0.95)).toMatch(/Follows the prompt/);
+  });
+
+  it("offers the picture's own prompt to Upscale, never over what the person typed", () => {
+    const fox = { prompt: 'a fox in snow' };
+    expect(promptToPrefill(form({ tab: 'upscale', prompt: '' }), fox, null)).toBe('a fox in snow');
+    expect(promptToPrefill(form({ tab: 'upscale', prompt: '  ' }), fox, null)).toBe(
+      'a fox in snow',
+    );
+    // The previous picture's prompt, untouched, gives way to the new picture's.
+    expect(promptToPrefill(form({ tab: 'upscale', prompt: 'an owl' }), fox, 'an owl')).toBe(
+      'a fox in snow',
+    );
+    expect(
+      promptToPrefill(form({ tab: 'upscale', prompt: 'more grain' }), fox, 'an owl'),
+    ).toBeNull();
+    expect(promptToPrefill(form({ tab: 'transform', prompt: '' }), fox, null)).toBeNull();
+    expect(promptToPrefill(form({ tab: 'upscale', prompt: '' }), {}, null)).toBeNull();
+    expect(promptToPrefill(form({ tab: 'upscale', prompt: '' }), null, null)).toBeNull();
+  });
+});
+
+describe('the input picture in the store', () => {
+  const view = { id: 'i1', name: 'fox.png', width: 64, height: 64, bytes: 10, format: 'png' };
+
+  afterEach(() => setBridge(null));
+
+  it('prefills the Upscale prompt when the picture arrives, or when Upscale is chosen after', async () => {
+    setBridge({
+      invoke: () => Promise.resolve({ ...view, prompt: 'a fox in snow' }),
+    } as unknown as RendererBridge);
+    useCreate.setState({ form: { ...INITIAL_FORM, tab: 'upscale' }, input: null, prefilled: null });
+    await useCreate.getState().takePath('/library/fox.png');
+    expect(useCreate.getState().form.prompt).toBe('a fox in snow');
+
+    useCreate.setState({
+      form: { ...INITIAL_FORM, tab: 'transform' },
+      input: null,
+      prefilled: null,
+    });
+    await useCreate.getState().takePath('/library/fox.png');
+    expect(useCreate.getState().form.prompt).toBe('');
+    useCreate.getState().setForm({ tab: 'upscale' });
+    expect(useCreate.getState().form.prompt).toBe('a fox in snow');
+    useCreate.getState().setForm({ prompt: 'crisper' });
+    useCreate.getState().setForm({ tab: 'transform' });
+    useCreate.getState().setForm({ tab: 'upscale' });
+    expect(useCreate.getState().form.prompt).toBe('crisper');
   });
 });
 

@@ -7,7 +7,7 @@
  * (the person's click) does.
  */
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, open, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -43,7 +43,13 @@ import {
   type JsonObject,
   type QueueStatus,
 } from '../jobs';
-import { resolveLibraryFile, saveResult, type InputImage } from '../library';
+import {
+  embeddedPrompt,
+  readEmbedded,
+  resolveLibraryFile,
+  saveResult,
+  type InputImage,
+} from '../library';
 import { PlainError, type Handlers } from '../rpc/dispatch';
 import {
   StabilityError,
@@ -130,6 +136,11 @@ function scalarParams(params: JsonObject): FormParams {
 }
 
 /** The job as the renderer sees it. */
+/** The prompt a picture carries in its metadata (read after inspectImage accepted the file). */
+async function promptOfFile(file: string): Promise<string | undefined> {
+  return embeddedPrompt(readEmbedded(await readFile(file)));
+}
+
 export function viewOf(job: Job): JobView {
   const result = JobResult.safeParse(job.result);
   const input = job.inputs[0];
@@ -331,6 +342,7 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
     try {
       const info = await inspectImage({ path: input.path });
       const file = await stat(input.path);
+      const prompt = await promptOfFile(input.path);
       const view: InputView = {
         id: input.id,
         name: input.name,
@@ -338,6 +350,7 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
         height: info.height,
         bytes: file.size,
         format: info.format,
+        ...(prompt !== undefined ? { prompt } : {}),
       };
       input.view = view;
       return view;

@@ -21,7 +21,13 @@ export {
 } from './format';
 export type { LibraryEntry } from './entry';
 export { imageInfo, isStructurallyComplete, detectFormat, type ImageInfo } from './imageinfo';
-export { embedRecipe, readEmbedded, parametersForRecipe, type EmbeddedMetadata } from './metadata';
+export {
+  embedRecipe,
+  embeddedPrompt,
+  readEmbedded,
+  parametersForRecipe,
+  type EmbeddedMetadata,
+} from './metadata';
 export { formatParameters, parseParameters, type ParsedParameters } from './parameters';
 export {
   saveResult,

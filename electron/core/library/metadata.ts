@@ -15,7 +15,7 @@ import {
 } from './format';
 import { detectFormat } from './imageinfo';
 import { readJpegUserComment, readJpegXmp, setJpegXmp } from './jpeg';
-import { formatParameters } from './parameters';
+import { formatParameters, parseParameters } from './parameters';
 import { itxtChunk, readPngTexts, setPngTexts, textChunk } from './png';
 import { readWebpXmp, setWebpXmp } from './webp';
 import { buildXmp, parseXmp } from './xmp';
@@ -112,4 +112,15 @@ export function readEmbedded(bytes: Uint8Array): EmbeddedMetadata {
     // fall through
   }
   return { recipe: null, parameters: null };
+}
+
+/**
+ * The prompt an image carries: our recipe's, else the first part of another tool's parameters
+ * text. Undefined when it carries none (or only an empty one).
+ */
+export function embeddedPrompt(meta: EmbeddedMetadata): string | undefined {
+  const ours = meta.recipe ? stringParam(meta.recipe.params, 'prompt') : null;
+  const theirs = meta.parameters !== null ? parseParameters(meta.parameters)?.prompt : undefined;
+  const prompt = (ours ?? theirs ?? '').trim();
+  return prompt === '' ? undefined : prompt;
 }

@@ -6,7 +6,7 @@ import { EmptyState } from '../../ui/EmptyState';
 import { PlaceHeader } from '../../ui/PlaceHeader';
 import { Segmented } from '../../ui/Segmented';
 import { CreateForm } from './CreateForm';
-import { firstFile, firstItemFile } from './DropZone';
+import { carriesPicture, takeDrop } from './DropZone';
 import { Results } from './Results';
 import type { Tab } from './form';
 
@@ -21,18 +21,16 @@ export function CreatePlace() {
   const setForm = useCreate((s) => s.setForm);
   const hasJobs = useCreate((s) => Object.keys(s.jobs).length > 0);
   const online = useApp((s) => s.connection.status === 'online');
-  const takeFile = useCreate((s) => s.takeFile);
 
   // A picture dropped anywhere in Create: transform it (or upscale it, when upscaling).
   const onDragOver = (event: DragEvent) => {
-    if (event.dataTransfer.types.includes('Files')) event.preventDefault();
+    if (carriesPicture(event.dataTransfer)) event.preventDefault();
   };
   const onDrop = (event: DragEvent) => {
-    const file = firstFile(event.dataTransfer.files) ?? firstItemFile(event.dataTransfer.items);
-    if (!file) return;
+    if (!carriesPicture(event.dataTransfer)) return;
     event.preventDefault();
     if (tab === 'generate') setForm({ tab: 'transform' });
-    void takeFile(file);
+    takeDrop(event.dataTransfer);
   };
 
   // Follow the core's jobs while Create is open; load again after a reconnection.

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { useCreate } from '../../state/create';
+import { LIBRARY_DRAG_TYPE, mediaUrl, useLibrary } from '../../state/library';
 import { Icon } from '../../ui/Icon';
 
 function formatBytes(bytes: number): string {
@@ -21,8 +22,31 @@ export function firstItemFile(list: DataTransferItemList | null | undefined): Fi
   return null;
 }
 
+/** Whether a drag carries something Create can take: files, or a picture of the Library. */
+export function carriesPicture(data: DataTransfer): boolean {
+  return data.types.includes('Files') || data.types.includes(LIBRARY_DRAG_TYPE);
+}
+
 /**
- * Where a picture comes in: dropped from the file manager, pasted from the clipboard (anywhere in
+ * Takes what was dropped as Create's input: the first file, or a picture dragged from the Library.
+ * False when the drop carried neither.
+ */
+export function takeDrop(data: DataTransfer): boolean {
+  const create = useCreate.getState();
+  const file = firstFile(data.files) ?? firstItemFile(data.items);
+  if (file) {
+    void create.takeFile(file);
+    return true;
+  }
+  const relative = data.getData(LIBRARY_DRAG_TYPE);
+  const folder = useLibrary.getState().folder;
+  if (relative === '' || !folder) return false;
+  void create.takeLibraryPicture(folder.dir, relative, mediaUrl(folder, { path: relative }));
+  return true;
+}
+
+/**
+ * Where a picture comes in: dropped from the file manager or the Library, pasted from the clipboard (anywhere in
  * Create), or chosen with the file dialog. Shows the picture with its size once the core has read it.
  */
 export function DropZone({ label, error }: { label: string; error?: string | undefined }) {
@@ -47,6 +71,7 @@ export function DropZone({ label, error }: { label: string; error?: string | und
   }, [takeFile]);
 
   const onDragOver = (event: DragEvent) => {
+    if (!carriesPicture(event.dataTransfer)) return;
     event.preventDefault();
     event.dataTransfer.dropEffect = 'copy';
     setOver(true);
@@ -55,8 +80,7 @@ export function DropZone({ label, error }: { label: string; error?: string | und
     event.preventDefault();
     event.stopPropagation();
     setOver(false);
-    const file = firstFile(event.dataTransfer.files) ?? firstItemFile(event.dataTransfer.items);
-    if (file) void takeFile(file);
+    takeDrop(event.dataTransfer);
   };
 
   const message = inputError ?? error;

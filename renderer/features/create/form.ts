@@ -317,3 +317,19 @@ export function recipeLine(endpoint: string, params: FormParams, seed?: number |
   if (seed !== undefined && seed !== null) parts.push(`seed ${seed}`);
   return parts.join(' · ');
 }
+
+/**
+ * The prompt to put in the box for an upscale, from the picture's own (a picture of the library,
+ * or one another Stable Diffusion tool made): only when the box is empty or still holds what was
+ * put there for the previous picture, never over what the person typed. Null: leave the box alone.
+ */
+export function promptToPrefill(
+  form: Pick<FormState, 'tab' | 'prompt'>,
+  input: { prompt?: string | undefined } | null,
+  lastPrefill: string | null,
+): string | null {
+  if (form.tab !== 'upscale' || !input?.prompt) return null;
+  if (form.prompt === input.prompt) return null;
+  const untouched = form.prompt.trim() === '' || form.prompt === lastPrefill;
+  return untouched ? input.prompt : null;
+}

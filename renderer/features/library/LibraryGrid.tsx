@@ -15,7 +15,7 @@ import {
 } from 'react';
 import type { LibraryItem } from '../../../shared/api';
 import { getBridge } from '../../state/bridge';
-import { mediaUrl, PAGE_SIZE, thumbUrl, useLibrary } from '../../state/library';
+import { LIBRARY_DRAG_TYPE, mediaUrl, PAGE_SIZE, thumbUrl, useLibrary } from '../../state/library';
 
 const MIN_CELL = 168;
 const GAP = 8;
@@ -276,6 +276,8 @@ function dragOut(
       .catch(() => undefined);
     return;
   }
+  // Inside Atelier (onto Create's drop zone, by way of the Create button): the library path.
+  event.dataTransfer.setData(LIBRARY_DRAG_TYPE, item.path);
   const url = new URL(mediaUrl(folder, item), window.location.href).href;
   const name = item.path.split('/').pop() ?? 'picture.png';
   const type = name.endsWith('.webp')

@@ -12,6 +12,8 @@ import type { CreateEndpoint, EventName, FormParams, JobView } from '../../../sh
 import { SANDBOX_API_KEY, startSandbox, type Sandbox } from '../../../electron/core/sandbox';
 import { createStabilityClient, type StabilityClient } from '../../../electron/core/stability';
 import { createCreateService, type CreateService } from '../../../electron/core/host/create';
+import { saveResult } from '../../../electron/core/library';
+import { setPngTexts, textChunk } from '../../../electron/core/library/png';
 
 let sandbox: Sandbox;
 let client: StabilityClient;
@@ -289,5 +291,35 @@ describe('image-to-image and upscale', () => {
         count: 1,
       }),
     ).rejects.toThrow(/Drop a picture/);
+  });
+
+  it("reads the prompt a picture carries (a library image by path, another tool's by upload)", async () => {
+    const saved = await saveResult(libraryDir, {
+      bytes: await png(320, 240),
+      format: 'png',
+      recipe: {
+        operation: 'text-to-image',
+        endpoint: '/v2beta/stable-image/generate/core',
+        model: null,
+        params: { prompt: 'a heron in the reeds, woodcut' },
+        seed: 5,
+        finishReason: 'SUCCESS',
+        credits: 3,
+        sandbox: true,
+        createdAt: new Date(),
+      },
+    });
+    const fromLibrary = await service.handlers['inputs.fromPath']({ path: saved.imageFile });
+    expect(fromLibrary).toMatchObject({
+      width: 320,
+      height: 240,
+      prompt: 'a heron in the reeds, woodcut',
+    });
+
+    const other = setPngTexts(await png(300, 200), [
+      textChunk('parameters', 'a castle at dusk\nSteps: 20, Seed: 1, Size: 300x200'),
+    ]);
+    expect(await upload(other, 'castle.png')).toMatchObject({ prompt: 'a castle at dusk' });
+    expect(await upload(await png(300, 200), 'plain.png')).not.toHaveProperty('prompt');
   });
 });

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   embedRecipe,
+  embeddedPrompt,
   formatParameters,
   imageInfo,
   importImage,
@@ -250,6 +251,16 @@ describe('the plain-text parameters form', () => {
       model: 'sd3.5-large',
     });
     expect(back?.settings['Aspect ratio']).toBe('16:9');
+  });
+
+  it("embeddedPrompt: our recipe first, else the prompt of another tool's parameters", async () => {
+    const ours = embedRecipe(await makeImage('png'), 'png', sampleRecipe('png', 'a fox, ink'));
+    expect(embeddedPrompt(readEmbedded(ours))).toBe('a fox, ink');
+    const theirs = setPngTexts(await makeImage('png'), [textChunk('parameters', a1111)]);
+    expect(embeddedPrompt(readEmbedded(theirs))).toBe('masterpiece, a castle on a hill,\nat dusk');
+    expect(embeddedPrompt(readEmbedded(await makeImage('png')))).toBeUndefined();
+    const blank = embedRecipe(await makeImage('jpeg'), 'jpeg', sampleRecipe('jpeg', '   '));
+    expect(embeddedPrompt(readEmbedded(blank))).toBeUndefined();
   });
 
   it('import: a PNG from another tool has its parameters read', async () => {
