@@ -6,12 +6,15 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
+  memo,
   useEffect,
   useLayoutEffect,
+  useMemo,
   useRef,
   useState,
   type DragEvent,
   type KeyboardEvent,
+  type MouseEvent,
 } from 'react';
 import type { LibraryItem } from '../../../shared/api';
 import { getBridge } from '../../state/bridge';
@@ -19,10 +22,17 @@ import { LIBRARY_DRAG_TYPE, mediaUrl, PAGE_SIZE, thumbUrl, useLibrary } from '..
 
 const MIN_CELL = 168;
 const GAP = 8;
+/** Space above the first row and below the last (the virtualizer's padding). */
+const PADDING = 16;
+/** While the grid scrolls, a picture asks for its thumbnail only after it stayed this long. */
+const THUMB_DELAY_MS = 120;
+
+/** One formatter for every cell (making one per call costs more than the rest of a cell). */
+const DATE = new Intl.DateTimeFormat();
 
 export function describeItem(item: LibraryItem): string {
   const what = item.prompt.trim() || item.path.slice(item.path.lastIndexOf('/') + 1);
-  const date = new Date(item.createdMs).toLocaleDateString();
+  const date = DATE.format(item.createdMs);
   return `${what}. ${date}${item.favourite ? ', favourite' : ''}${item.sandbox ? ', Sandbox' : ''}`;
 }
 
@@ -45,7 +55,7 @@ export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void })
     return () => observer.disconnect();
   }, []);
 
-  const inner = Math.max(0, width - 2 * 16);
+  const inner = Math.max(0, width - 2 * PADDING);
   const columns = Math.max(1, Math.floor((inner + GAP) / (MIN_CELL + GAP)));
   const cell = columns > 0 ? (inner - GAP * (columns - 1)) / columns : MIN_CELL;
   const rowHeight = Math.max(40, Math.floor(cell)) + GAP;
@@ -57,8 +67,10 @@ export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void })
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
     overscan: 3,
-    paddingStart: 16,
-    paddingEnd: 16,
+    // Render in React's own time, not inside the scroll event: the overscan rows cover the gap.
+    useFlushSync: false,
+    paddingStart: PADDING,
+    paddingEnd: PADDING,
   });
   useEffect(() => {
     virtualizer.measure();
@@ -71,17 +83,40 @@ export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void })
   const firstRow = items[0]?.index ?? 0;
   const lastRow = items[items.length - 1]?.index ?? 0;
 
-  // Ask for the pages the visible rows need.
+  // Ask for the pages the visible rows need, and the page on either side of them: a scroll then
+  // finds its pictures already there instead of empty cells that fill in a moment later.
   useEffect(() => {
     if (total === 0) return;
-    const first = Math.floor((firstRow * columns) / PAGE_SIZE);
-    const last = Math.floor(Math.min(total - 1, (lastRow + 1) * columns - 1) / PAGE_SIZE);
+    const lastPage = Math.floor((total - 1) / PAGE_SIZE);
+    const first = Math.max(0, Math.floor((firstRow * columns) / PAGE_SIZE) - 1);
+    const last = Math.min(
+      lastPage,
+      Math.floor(Math.min(total - 1, (lastRow + 1) * columns - 1) / PAGE_SIZE) + 1,
+    );
     for (let page = first; page <= last; page++) {
       if (!pages[page]) void useLibrary.getState().loadPage(page);
     }
   }, [firstRow, lastRow, columns, total, pages]);
 
-  const selectedSet = new Set(selected);
+  // One set of handlers for every cell, stable across renders, so that scrolling re-renders only
+  // the cells that come into view (GridCell is memoized).
+  const onOpenRef = useRef(onOpen);
+  onOpenRef.current = onOpen;
+  const actions = useMemo<CellActions>(
+    () => ({
+      click(index, event) {
+        useLibrary
+          .getState()
+          .select(
+            index,
+            event.shiftKey ? 'range' : event.ctrlKey || event.metaKey ? 'toggle' : 'replace',
+          );
+        scrollRef.current?.focus({ preventScroll: true });
+      },
+      open: (item) => onOpenRef.current(item),
+    }),
+    [],
+  );
   const visibleRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / rowHeight));
 
   const moveTo = (index: number, mode: 'move' | 'replace' | 'range') => {
@@ -171,94 +206,176 @@ export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void })
       onKeyDown={onKeyDown}
     >
       <div className="library-grid__space" style={{ height: virtualizer.getTotalSize() }}>
-        {items.map((row) => {
-          const cells = [];
-          for (let col = 0; col < columns; col++) {
-            const index = row.index * columns + col;
-            if (index >= total) break;
-            const item = pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE];
-            const isSelected = item ? selectedSet.has(item.id) : false;
-            cells.push(
-              <div
-                key={item?.id ?? `pending-${index}`}
-                id={`library-cell-${index}`}
-                role="option"
-                aria-selected={isSelected}
-                aria-label={item ? describeItem(item) : 'Loading'}
-                aria-setsize={total}
-                aria-posinset={index + 1}
-                className={[
-                  'library-cell',
-                  isSelected ? 'library-cell--selected' : '',
-                  index === focus ? 'library-cell--focus' : '',
-                ].join(' ')}
-                style={{ width: cell, height: cell }}
-                onClick={(event) => {
-                  const state = useLibrary.getState();
-                  state.select(
-                    index,
-                    event.shiftKey
-                      ? 'range'
-                      : event.ctrlKey || event.metaKey
-                        ? 'toggle'
-                        : 'replace',
-                  );
-                  scrollRef.current?.focus({ preventScroll: true });
-                }}
-                onDoubleClick={() => {
-                  if (item) onOpen(item);
-                }}
-                draggable={item !== undefined}
-                onDragStart={(event) => {
-                  if (item) dragOut(event, folder, item);
-                }}
-              >
-                {item ? (
-                  <>
-                    <img
-                      src={thumbUrl(folder, item, cell > 256 ? 512 : 256)}
-                      alt=""
-                      loading="lazy"
-                      decoding="async"
-                      draggable={false}
-                    />
-                    {item.favourite ? (
-                      <span className="library-cell__badge library-cell__badge--fav" aria-hidden>
-                        ★
-                      </span>
-                    ) : null}
-                    {item.sandbox ? (
-                      <span
-                        className="library-cell__badge library-cell__badge--sandbox"
-                        aria-hidden
-                      >
-                        Sandbox
-                      </span>
-                    ) : null}
-                  </>
-                ) : null}
-              </div>,
-            );
-          }
-          return (
-            <div
-              key={row.key}
-              role="presentation"
-              className="library-grid__row"
-              style={{
-                transform: `translateY(${row.start}px)`,
-                height: rowHeight - GAP,
-                gap: GAP,
-              }}
-            >
-              {cells}
-            </div>
-          );
-        })}
+        <GridRows
+          firstRow={firstRow}
+          lastRow={items.length > 0 ? lastRow : -1}
+          rowHeight={rowHeight}
+          columns={columns}
+          cell={cell}
+          total={total}
+          pages={pages}
+          selected={selected}
+          focus={focus}
+          folder={folder}
+          actions={actions}
+          deferThumbs={virtualizer.isScrolling}
+        />
       </div>
     </div>
   );
 }
+
+interface RowsProps {
+  firstRow: number;
+  /** -1: no rows. */
+  lastRow: number;
+  rowHeight: number;
+  columns: number;
+  cell: number;
+  total: number;
+  pages: Record<number, LibraryItem[]>;
+  selected: string[];
+  focus: number;
+  folder: CellProps['folder'];
+  actions: CellActions;
+  deferThumbs: boolean;
+}
+
+/**
+ * The rows on screen. Memoized: a scroll that shows the same rows re-renders nothing here, and one
+ * that brings a row in renders only that row's cells (GridCell is memoized too).
+ */
+const GridRows = memo(function GridRows(props: RowsProps) {
+  const { firstRow, lastRow, rowHeight, columns, cell, total, pages, focus } = props;
+  const selectedSet = new Set(props.selected);
+  const rows = [];
+  for (let row = firstRow; row <= lastRow; row++) {
+    const cells = [];
+    for (let col = 0; col < columns; col++) {
+      const index = row * columns + col;
+      if (index >= total) break;
+      const item = pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE];
+      cells.push(
+        <GridCell
+          key={item?.id ?? `pending-${index}`}
+          item={item}
+          index={index}
+          total={total}
+          selected={item ? selectedSet.has(item.id) : false}
+          focused={index === focus}
+          size={cell}
+          folder={props.folder}
+          actions={props.actions}
+          deferThumb={props.deferThumbs}
+        />,
+      );
+    }
+    rows.push(
+      <div
+        key={row}
+        role="presentation"
+        className="library-grid__row"
+        style={{
+          transform: `translateY(${PADDING + row * rowHeight}px)`,
+          height: rowHeight - GAP,
+          gap: GAP,
+        }}
+      >
+        {cells}
+      </div>,
+    );
+  }
+  return rows;
+});
+
+interface CellActions {
+  click(index: number, event: MouseEvent): void;
+  open(item: LibraryItem): void;
+}
+
+interface CellProps {
+  item: LibraryItem | undefined;
+  index: number;
+  total: number;
+  selected: boolean;
+  focused: boolean;
+  size: number;
+  folder: Parameters<typeof mediaUrl>[0];
+  actions: CellActions;
+  /**
+   * The grid is scrolling: ask for the thumbnail only if the cell stays a moment, so that a fast
+   * fling through thousands of pictures does not ask the core for thousands of thumbnails.
+   */
+  deferThumb: boolean;
+}
+
+/** One picture of the grid (or its place while its page loads). */
+const GridCell = memo(function GridCell({
+  item,
+  index,
+  total,
+  selected,
+  focused,
+  size,
+  folder,
+  actions,
+  deferThumb,
+}: CellProps) {
+  const [showThumb, setShowThumb] = useState(!deferThumb);
+  useEffect(() => {
+    if (showThumb) return undefined;
+    const timer = window.setTimeout(() => setShowThumb(true), THUMB_DELAY_MS);
+    return () => window.clearTimeout(timer);
+  }, [showThumb]);
+  return (
+    <div
+      id={`library-cell-${index}`}
+      role="option"
+      aria-selected={selected}
+      aria-label={item ? describeItem(item) : 'Loading'}
+      aria-setsize={total}
+      aria-posinset={index + 1}
+      className={[
+        'library-cell',
+        selected ? 'library-cell--selected' : '',
+        focused ? 'library-cell--focus' : '',
+      ].join(' ')}
+      style={{ width: size, height: size }}
+      onClick={(event) => actions.click(index, event)}
+      onDoubleClick={() => {
+        if (item) actions.open(item);
+      }}
+      draggable={item !== undefined}
+      onDragStart={(event) => {
+        if (item) dragOut(event, folder, item);
+      }}
+    >
+      {item ? (
+        <>
+          {showThumb ? (
+            <img
+              src={thumbUrl(folder, item, size > 256 ? 512 : 256)}
+              alt=""
+              loading="lazy"
+              decoding="async"
+              draggable={false}
+            />
+          ) : null}
+          {item.favourite ? (
+            <span className="library-cell__badge library-cell__badge--fav" aria-hidden>
+              ★
+            </span>
+          ) : null}
+          {item.sandbox ? (
+            <span className="library-cell__badge library-cell__badge--sandbox" aria-hidden>
+              Sandbox
+            </span>
+          ) : null}
+        </>
+      ) : null}
+    </div>
+  );
+});
 
 /**
  * Drag a picture out of the app into another program or the desktop: the desktop app hands the real
