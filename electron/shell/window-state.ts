@@ -7,10 +7,10 @@
  * default size centred on the primary display. Whatever it picks is clamped into a visible display's
  * work area and never smaller than the window's minimum size, so the window never opens off screen.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../core/fs/atomic';
 
 export interface Rect {
   x: number;
@@ -167,15 +167,14 @@ export async function readWindowState(dataDir: string): Promise<WindowStateFile>
 /** Writes window-state.json atomically (a reader sees the old file or the new one, whole). */
 export async function writeWindowState(dataDir: string, state: WindowStateFile): Promise<void> {
   await mkdir(dataDir, { recursive: true });
-  const target = path.join(dataDir, WINDOW_STATE_FILE);
-  const temp = `${target}.${randomUUID()}.tmp`;
-  try {
-    await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`, 'utf8');
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  // Not durable: a window state lost to a power cut costs only the window's place.
+  await writeFileAtomic(
+    path.join(dataDir, WINDOW_STATE_FILE),
+    `${JSON.stringify(state, null, 2)}\n`,
+    {
+      durable: false,
+    },
+  );
 }
 
 /** What the tracker needs of Electron's screen module. */

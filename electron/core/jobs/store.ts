@@ -3,10 +3,10 @@
  * (temporary file, fsync, rename, fsync of the folder), so a crash leaves the old list or the new
  * one, never half. A file that cannot be read is moved aside and the queue starts empty.
  */
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
+import { fsyncDir, writeFileAtomic } from '../fs/atomic';
 import { JOB_STATES, type Job, type JsonValue } from './types';
 
 export const QUEUE_FILE = 'queue.json';
@@ -56,19 +56,6 @@ export interface LoadResult {
   movedTo?: string;
 }
 
-async function fsyncDir(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Windows cannot open a folder for fsync; the rename is atomic there all the same.
-  }
-}
-
 function stamp(now: number): string {
   return new Date(now).toISOString().replace(/[:.]/g, '-');
 }
@@ -105,6 +92,5 @@ export async function loadQueue(dataDir: string, now: number = Date.now()): Prom
 
 export async function saveQueue(dataDir: string, jobs: readonly Job[]): Promise<void> {
   const text = `${JSON.stringify({ format: QUEUE_FORMAT, jobs }, null, 1)}\n`;
-  await writeFileAtomic(path.join(dataDir, QUEUE_FILE), text, { fsync: true });
-  await fsyncDir(dataDir);
+  await writeFileAtomic(path.join(dataDir, QUEUE_FILE), text);
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { writeFileAtomic } from './atomic';
+import { writeFileAtomic } from '../fs/atomic';
 import type { LibraryEntry } from './entry';
 import { CACHE_DIR, FORMAT_VERSION, sidecarNameFor, type ImageFormat } from './format';
 import type { DirRecord, ScannedEntry } from './scan';

@@ -12,6 +12,7 @@
  */
 import { homedir } from 'node:os';
 import { z } from 'zod';
+import { TEMP_PREFIX } from '../fs/atomic';
 
 export const FORMAT_VERSION = 1;
 
@@ -20,7 +21,7 @@ export const CACHE_DIR = '.atelier';
 /** Where input images are kept once, by content hash. */
 export const INPUTS_DIR = 'inputs';
 /** Every temporary file the library writes starts with this (and so is hidden on macOS/Linux). */
-export const TEMP_PREFIX = '.atelier-tmp-';
+export { TEMP_PREFIX };
 
 export const IMAGE_FORMATS = ['png', 'jpeg', 'webp'] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];

@@ -21,7 +21,7 @@ import {
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { ulid } from 'ulid';
-import { writeFileAtomic } from './atomic';
+import { writeFileAtomic } from '../fs/atomic';
 import { readIndexCache, writeIndexCache } from './cache';
 import { compareNewestFirst, entryFromSidecar, type LibraryEntry } from './entry';
 import { CACHE_DIR, INPUTS_DIR, LibraryError, checkSidecar, type Sidecar } from './format';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { monotonicFactory } from 'ulid';
-import { writeFileAtomic } from './atomic';
+import { writeFileAtomic } from '../fs/atomic';
 import { entryFromSidecar, type LibraryEntry } from './entry';
 import {
   EXTENSION_OF,

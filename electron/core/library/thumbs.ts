@@ -5,7 +5,7 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import { tempNameFor } from './atomic';
+import { tempNameFor } from '../fs/atomic';
 import { CACHE_DIR } from './format';
 
 export const THUMB_SIZES = [128, 256, 512] as const;

@@ -6,13 +6,13 @@
  *   defaults, the bad file is moved aside as settings.json.corrupt-<time> (so nothing the person
  *   wrote is lost) and the repaired settings are written back. The store reports what it did in
  *   `recovery`; it never throws while loading.
- * - Writes are atomic (temporary file in the same folder, fsync, rename: write-file-atomic) and
+ * - Writes are atomic (temporary file in the same folder, fsync, rename, fsync the folder) and
  *   serialized: each change applies to the result of the one before it.
  * - Keys this version does not know (written by a newer Atelier) are kept as they are.
  */
 import { access, mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileAtomic } from '../fs/atomic';
 import { DEFAULT_SETTINGS, Settings, SettingsPatch } from '../../../shared/api';
 import { fieldsFromIssues, PlainError } from '../rpc/dispatch';
 import { SETTINGS_FILE_NAME } from './paths';
@@ -216,7 +216,7 @@ async function load(file: string): Promise<Loaded> {
 async function write(dir: string, file: string, settings: Settings, extras: Json): Promise<void> {
   await mkdir(dir, { recursive: true });
   const text = `${JSON.stringify({ ...extras, ...settings }, null, 2)}\n`;
-  await writeFileAtomic(file, text, { encoding: 'utf8', fsync: true });
+  await writeFileAtomic(file, text);
 }
 
 /** Renames `file` to file.corrupt-<time> (with -1, -2... if taken); resolves with the new path. */

@@ -1,17 +1,22 @@
 /**
- * Crash-safe file writes: write to a temporary name in the target folder, fsync, rename into place,
- * fsync the folder. A reader (or a crash) sees the old file or the whole new one, never half.
+ * Crash-safe file writes for everything the core keeps on disk (settings, the job list, library
+ * images, sidecars and caches, the window state): write to a temporary name in the target folder,
+ * fsync, rename into place, fsync the folder. A reader (or a crash) sees the old file or the whole
+ * new one, never half.
  */
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { TEMP_PREFIX } from './format';
+
+/** Temporary files start with this; a start-up check of the library removes orphans (see docs). */
+export const TEMP_PREFIX = '.atelier-tmp-';
 
 export function tempNameFor(finalName: string): string {
   return `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${finalName}`;
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+/** Makes a rename or a new file in `dir` durable. */
+export async function fsyncDir(dir: string): Promise<void> {
   try {
     const handle = await open(dir, 'r');
     try {
