@@ -26,7 +26,14 @@ import { readIndexCache, writeIndexCache } from './cache';
 import { compareNewestFirst, entryFromSidecar, type LibraryEntry } from './entry';
 import { CACHE_DIR, INPUTS_DIR, LibraryError, checkSidecar, type Sidecar } from './format';
 import { resolveLibraryFile, type ResolveResult } from './resolve';
-import { importImage, saveResult, writeSidecar, type ImportInput, type SaveInput } from './save';
+import {
+  importImage,
+  saveResult,
+  writeSidecar,
+  type ImportInput,
+  type SaveInput,
+  type WriteHooks,
+} from './save';
 import {
   emptyReport,
   scanDirectory,
@@ -270,6 +277,27 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     chain = run.catch(() => undefined);
     return run;
   };
+  /**
+   * Writes an image of ours (save or import) and indexes it. While it is being written its path is
+   * "in flight", so that the watcher does not take the half-done files for a change from outside.
+   */
+  const track = async (
+    write: (hooks: WriteHooks) => Promise<{ entry: LibraryEntry }>,
+  ): Promise<LibraryEntry> => {
+    let imagePath: string | null = null;
+    try {
+      const saved = await write({
+        beforeWrite: (p) => {
+          imagePath = p;
+          inFlight.add(p);
+        },
+      });
+      await serial(() => putEntry(saved.entry));
+      return saved.entry;
+    } finally {
+      if (imagePath !== null) inFlight.delete(imagePath);
+    }
+  };
   let rescanChain: Promise<LibraryChange> = Promise.resolve({
     added: [],
     updated: [],
@@ -488,21 +516,8 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       return { models: [...models].sort(), operations: [...operations].sort() };
     },
 
-    async save(input) {
-      const hooks = { beforeWrite: (p: string) => inFlight.add(p) };
-      let imagePath: string | null = null;
-      try {
-        const saved = await saveResult(libraryDir, input, {
-          beforeWrite: (p) => {
-            imagePath = p;
-            hooks.beforeWrite(p);
-          },
-        });
-        await serial(() => putEntry(saved.entry));
-        return saved.entry;
-      } finally {
-        if (imagePath) inFlight.delete(imagePath);
-      }
+    save(input) {
+      return track((hooks) => saveResult(libraryDir, input, hooks));
     },
 
     async import(input) {
@@ -510,19 +525,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
         'path' in input
           ? { bytes: await readFile(input.path), name: path.basename(input.path) }
           : input;
-      let imagePath: string | null = null;
-      try {
-        const saved = await importImage(libraryDir, source, {
-          beforeWrite: (p) => {
-            imagePath = p;
-            inFlight.add(p);
-          },
-        });
-        await serial(() => putEntry(saved.entry));
-        return saved.entry;
-      } finally {
-        if (imagePath) inFlight.delete(imagePath);
-      }
+      return track((hooks) => importImage(libraryDir, source, hooks));
     },
 
     async setFavourite(id, favourite) {
