@@ -3,7 +3,7 @@ import { AtelierError, type Settings, type SettingsPatch } from '../../shared/ap
 import { getBridge } from './bridge';
 import { messageOf } from './connection';
 
-type SettingKey = keyof Settings;
+export type SettingKey = keyof Settings;
 
 /** Why the core refused a change: its sentence, and its note on this very setting if it gave one. */
 export interface SettingError {

@@ -1,29 +1,20 @@
-import { useEffect, useState, type SyntheticEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { AtelierError } from '../../../shared/api';
 import { useSettings } from '../../state';
 import { getBridge } from '../../state/bridge';
 import { messageOf } from '../../state/connection';
-import { errorSentence } from './SettingsPlace';
-import { SettingRow } from './SettingRow';
+import { TextSetting } from './TextSetting';
 
 /**
  * Where pictures are saved: the folder in force, a path to type (or "Choose…" in the desktop app),
  * and Reset to the default (Pictures/Atelier). Pictures already saved stay where they are.
  */
 export function LibraryFolder({ saved }: { saved: string | null }) {
-  const settingError = errorSentence(
-    'The library folder',
-    useSettings((s) => s.errors.libraryDir),
-  );
   const busy = useSettings((s) => s.saving.libraryDir === true);
   const update = useSettings((s) => s.update);
-  const clearError = useSettings((s) => s.clearError);
   const [draft, setDraft] = useState(saved ?? '');
   const [inForce, setInForce] = useState<string | null>(null);
   const [chooseError, setChooseError] = useState<string | null>(null);
-  const value = draft.trim();
-  const unchanged = value === (saved ?? '');
-  const error = settingError ?? chooseError ?? undefined;
 
   // The folder in force (the default when none is chosen; the browser shell's --library wins).
   useEffect(() => {
@@ -36,11 +27,6 @@ export function LibraryFolder({ saved }: { saved: string | null }) {
       live = false;
     };
   }, [saved]);
-
-  function onSubmit(event: SyntheticEvent) {
-    event.preventDefault();
-    void update({ libraryDir: value === '' ? null : value });
-  }
 
   async function choose() {
     setChooseError(null);
@@ -61,9 +47,10 @@ export function LibraryFolder({ saved }: { saved: string | null }) {
   }
 
   return (
-    <SettingRow
+    <TextSetting
       id="library-folder"
-      wide
+      setting="libraryDir"
+      subject="The library folder"
       label="Library folder"
       description={
         <>
@@ -77,57 +64,24 @@ export function LibraryFolder({ saved }: { saved: string | null }) {
           Pictures already saved stay where they are.
         </>
       }
-      error={error}
+      placeholder="Pictures/Atelier (the default)"
+      saved={saved}
+      draft={draft}
+      setDraft={setDraft}
+      save={(value) => void update({ libraryDir: value })}
+      names={{ save: 'Save library folder', reset: 'Reset library folder' }}
+      ownError={chooseError}
+      onEdit={() => setChooseError(null)}
     >
-      <form className="inline-form" onSubmit={onSubmit}>
-        <input
-          className="text-input mono"
-          type="text"
-          spellCheck={false}
-          autoComplete="off"
-          aria-labelledby="library-folder-label"
-          aria-describedby={
-            error ? 'library-folder-error library-folder-description' : 'library-folder-description'
-          }
-          aria-invalid={error ? true : undefined}
-          placeholder="Pictures/Atelier (the default)"
-          value={draft}
-          onChange={(event) => {
-            setDraft(event.target.value);
-            setChooseError(null);
-            if (settingError) clearError('libraryDir');
-          }}
-        />
-        <button
-          type="submit"
-          className="button button--primary"
-          aria-label="Save library folder"
-          disabled={busy || unchanged}
-        >
-          Save
-        </button>
-        <button
-          type="button"
-          className="button"
-          aria-label="Choose library folder"
-          disabled={busy}
-          onClick={() => void choose()}
-        >
-          Choose…
-        </button>
-        <button
-          type="button"
-          className="button"
-          aria-label="Reset library folder"
-          disabled={busy || (saved === null && draft === '')}
-          onClick={() => {
-            setDraft('');
-            void update({ libraryDir: null });
-          }}
-        >
-          Reset
-        </button>
-      </form>
-    </SettingRow>
+      <button
+        type="button"
+        className="button"
+        aria-label="Choose library folder"
+        disabled={busy}
+        onClick={() => void choose()}
+      >
+        Choose…
+      </button>
+    </TextSetting>
   );
 }

@@ -1,12 +1,12 @@
-import { useState, type SyntheticEvent } from 'react';
+import { useState } from 'react';
 import type { AppInfo, Settings, ThemeChoice } from '../../../shared/api';
 import { useApp, useSettings } from '../../state';
-import type { SettingError } from '../../state/settings';
 import { PlaceHeader } from '../../ui/PlaceHeader';
 import { Segmented } from '../../ui/Segmented';
 import { AccountSection } from './AccountSection';
 import { LibraryFolder } from './LibraryFolder';
 import { SettingRow } from './SettingRow';
+import { TextSetting, errorSentence } from './TextSetting';
 
 const THEMES: readonly { value: ThemeChoice; label: string }[] = [
   { value: 'system', label: 'System' },
@@ -17,21 +17,6 @@ const THEMES: readonly { value: ThemeChoice; label: string }[] = [
 const CONCURRENCY = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({ value: n, label: String(n) }));
 
 export const DEFAULT_API_ADDRESS = 'https://api.stability.ai';
-
-/**
- * The sentence shown under a setting the core refused. The contract's field notes are written as
- * predicates ("must be an http or https address ..."), so they complete a sentence about the
- * setting; any other note, the core's whole sentence is shown as it is.
- */
-export function errorSentence(
-  subject: string,
-  error: SettingError | undefined,
-): string | undefined {
-  if (!error) return undefined;
-  if (error.field && /^must /.test(error.field))
-    return `${subject} ${error.field.replace(/\.$/, '')}.`;
-  return error.message;
-}
 
 export function SettingsPlace() {
   const settings = useSettings((s) => s.settings);
@@ -138,26 +123,13 @@ function SettingsForm({ settings }: { settings: Settings }) {
 
 /** The API base URL: a draft the person edits, saved on Enter or Save; Reset goes back to default. */
 function ApiAddress({ saved }: { saved: string | null }) {
-  const error = errorSentence(
-    'The API address',
-    useSettings((s) => s.errors.apiBaseUrl),
-  );
-  const busy = useSettings((s) => s.saving.apiBaseUrl === true);
   const update = useSettings((s) => s.update);
-  const clearError = useSettings((s) => s.clearError);
   const [draft, setDraft] = useState(saved ?? '');
-  const value = draft.trim();
-  const unchanged = value === (saved ?? '');
-
-  function onSubmit(event: SyntheticEvent) {
-    event.preventDefault();
-    void update({ apiBaseUrl: value === '' ? null : value });
-  }
-
   return (
-    <SettingRow
+    <TextSetting
       id="api-address"
-      wide
+      setting="apiBaseUrl"
+      subject="The API address"
       label="API address"
       description={
         <>
@@ -166,43 +138,13 @@ function ApiAddress({ saved }: { saved: string | null }) {
           Change it only for a proxy.
         </>
       }
-      error={error}
-    >
-      <form className="inline-form" onSubmit={onSubmit}>
-        <input
-          className="text-input mono"
-          type="text"
-          inputMode="url"
-          spellCheck={false}
-          autoComplete="off"
-          aria-labelledby="api-address-label"
-          aria-describedby={
-            error ? 'api-address-error api-address-description' : 'api-address-description'
-          }
-          aria-invalid={error ? true : undefined}
-          placeholder={DEFAULT_API_ADDRESS}
-          value={draft}
-          onChange={(event) => {
-            setDraft(event.target.value);
-            if (error) clearError('apiBaseUrl');
-          }}
-        />
-        <button type="submit" className="button button--primary" disabled={busy || unchanged}>
-          Save
-        </button>
-        <button
-          type="button"
-          className="button"
-          disabled={busy || (saved === null && draft === '')}
-          onClick={() => {
-            setDraft('');
-            void update({ apiBaseUrl: null });
-          }}
-        >
-          Reset
-        </button>
-      </form>
-    </SettingRow>
+      placeholder={DEFAULT_API_ADDRESS}
+      inputMode="url"
+      saved={saved}
+      draft={draft}
+      setDraft={setDraft}
+      save={(value) => void update({ apiBaseUrl: value })}
+    />
   );
 }
 
