@@ -9,8 +9,8 @@
  * Traversal, encoded dots, symlinks out of the folder, hidden files, sidecars: all 404.
  */
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import type { CustomScheme } from 'electron';
+import { pictureContentType } from '../core/fs/content-types';
 import type { MediaSource } from '../core/host/library';
 
 export const MEDIA_SCHEME = 'atelier-media';
@@ -29,13 +29,6 @@ export const MEDIA_SCHEME_PRIVILEGES: CustomScheme = {
     stream: true,
     codeCache: false,
   },
-};
-
-const MEDIA_TYPES: Readonly<Record<string, string>> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
 };
 
 const THUMB_PATH = /^\/thumb\/([0-9A-Za-z]{1,64})\/(\d{1,4})$/;
@@ -92,7 +85,7 @@ export function createMediaProtocolHandler(media: MediaSource): MediaHandler {
       status: 200,
       headers: {
         ...common,
-        'Content-Type': MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'Content-Type': pictureContentType(file),
         'Content-Length': String(body.byteLength),
       },
     });

@@ -6,9 +6,10 @@
  * the folder, is a 404.
  */
 import { lstat, readFile, realpath } from 'node:fs';
-import { extname, join, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { promisify } from 'node:util';
 import type { CustomScheme } from 'electron';
+import { staticContentType } from '../core/fs/content-types';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'atelier';
@@ -32,32 +33,8 @@ export const APP_SCHEME_PRIVILEGES: CustomScheme = {
   },
 };
 
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.gif': 'image/gif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.wasm': 'application/wasm',
-};
-
-export function contentTypeFor(path: string): string {
-  return CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
-}
+/** The Content-Type app:// serves a file of the built page with. */
+export const contentTypeFor = staticContentType;
 
 // The callback forms: Electron patches these to read inside app.asar.
 const realpathAsync = promisify(realpath);

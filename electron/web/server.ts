@@ -9,7 +9,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
-import { extname } from 'node:path';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -20,19 +19,13 @@ import {
   WS_PATH,
   type ServerMessage,
 } from '../../shared/transport';
+import { pictureContentType } from '../core/fs/content-types';
 import type { Host } from '../core/host';
 import type { MediaSource } from '../core/host/library';
 import { lookupFile } from './static-files';
 import { createGate, createToken, securityHeaders, type Gate } from './security';
 
 export const LISTEN_ADDRESS = '127.0.0.1';
-
-const MEDIA_TYPES: Readonly<Record<string, string>> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-};
 
 export interface WebShellOptions {
   /** The core: its dispatch and its events. */
@@ -248,7 +241,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       const { size } = await handle.stat();
       res.writeHead(200, {
         ...headers,
-        'Content-Type': MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'Content-Type': pictureContentType(file),
         'Content-Length': String(size),
         'Cache-Control': 'private, no-cache',
       });

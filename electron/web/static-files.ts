@@ -5,34 +5,7 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.wasm': 'application/wasm',
-  '.webmanifest': 'application/manifest+json',
-};
-
-export function contentTypeOf(file: string): string {
-  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
+import { staticContentType } from '../core/fs/content-types';
 
 export type Lookup =
   | { kind: 'file'; file: string; size: number; contentType: string }
@@ -70,5 +43,5 @@ export async function lookupFile(root: string, rawPath: string): Promise<Lookup>
   if (real !== full) return { kind: 'refused' };
   const info = await stat(real).catch(() => null);
   if (info === null || !info.isFile()) return { kind: 'missing' };
-  return { kind: 'file', file: real, size: info.size, contentType: contentTypeOf(real) };
+  return { kind: 'file', file: real, size: info.size, contentType: staticContentType(real) };
 }
