@@ -15,30 +15,15 @@ import {
   type ElectronApplication,
   type Page,
 } from '@playwright/test';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { electronBinary } from '../../build/scripts/start.mjs';
 
 const root = resolve('.');
 
-function electronBinary(): string | null {
-  const pkg = join(root, 'node_modules', 'electron');
-  let relativePath: string | undefined;
-  try {
-    relativePath = readFileSync(join(pkg, 'path.txt'), 'utf8').trim() || undefined;
-  } catch {
-    relativePath = undefined;
-  }
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  const candidate = override
-    ? join(override, relativePath ?? 'electron')
-    : relativePath
-      ? join(pkg, 'dist', relativePath)
-      : null;
-  return candidate && existsSync(candidate) ? candidate : null;
-}
-
-const binary = electronBinary();
+// The same check as `npm start` (it reads path.txt; it never loads the electron package).
+const binary = electronBinary(root);
 
 /** What the page sees (tests/ are type-checked without the DOM library). */
 interface PageGlobals {
