@@ -178,7 +178,14 @@ export async function scanDirectory(
     }
     if (isHiddenName(name)) continue;
     if (d.isDirectory()) {
-      if (relDir === '' && name === INPUTS_DIR) continue;
+      if (relDir === '' && name === INPUTS_DIR) {
+        // Not indexed, but a crash may have left a temporary file there too.
+        if (ctx.repair) {
+          const inputs = await readdir(path.join(dirPath, name)).catch(() => []);
+          temps.push(...inputs.filter(isTempName).map((temp) => `${INPUTS_DIR}/${temp}`));
+        }
+        continue;
+      }
       if (depth < MAX_DEPTH) subdirs.push(name);
       continue;
     }
