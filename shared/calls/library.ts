@@ -181,6 +181,21 @@ export const libraryCalls = {
   },
   /** Where the library is and how to reach its images. */
   'library.folder': { request: Empty, response: LibraryFolder },
+  /**
+   * Moves every picture of the library (with its sidecar, inputs and folders) to another folder,
+   * which becomes the library folder. Progress comes as library.moving events.
+   */
+  'library.move': {
+    request: z.object({ to: z.string().min(1).max(4096) }).strict(),
+    response: z.object({
+      dir: z.string(),
+      /** Files moved, and how many of them are pictures. */
+      moved: z.number(),
+      pictures: z.number(),
+      /** Files that stayed in the old folder (a different file had their name in the new one). */
+      left: z.number(),
+    }),
+  },
 } as const;
 
 export const libraryEvents = {
@@ -192,4 +207,6 @@ export const libraryEvents = {
     /** Everything may have changed (another folder): query again. */
     reset: z.boolean(),
   }),
+  /** A move of the library (library.move) is under way: files done of all. */
+  'library.moving': z.object({ done: z.number(), total: z.number() }),
 } as const;

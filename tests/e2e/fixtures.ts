@@ -5,7 +5,7 @@
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -24,17 +24,27 @@ export interface RunningShell {
 export const READY_LINE =
   /^Atelier is running at (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([A-Za-z0-9_-]+)$/;
 
-/** Starts the browser shell on a random port; resolves once it printed its one line. */
+/**
+ * Starts the browser shell on a random port; resolves once it printed its one line. The library
+ * folder is given with --library; with `librarySetting`, it is the saved setting instead (as in
+ * the desktop app, where it can be moved).
+ */
 export async function startShell(
   env: Record<string, string> = {},
   args: string[] = [],
+  { librarySetting = false }: { librarySetting?: boolean } = {},
 ): Promise<RunningShell> {
   const root = mkdtempSync(join(tmpdir(), 'atelier-e2e-'));
   const dataDir = join(root, 'data');
   const libraryDir = join(root, 'library');
+  if (librarySetting) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, 'settings.json'), `${JSON.stringify({ libraryDir })}\n`);
+  }
+  const library = librarySetting ? [] : ['--library', libraryDir];
   const child = spawn(
     process.execPath,
-    ['dist/electron/web/cli.js', '--no-open', '--port', '0', '--library', libraryDir, ...args],
+    ['dist/electron/web/cli.js', '--no-open', '--port', '0', ...library, ...args],
     { env: { ...process.env, ATELIER_DATA_DIR: dataDir, ...env }, stdio: 'pipe' },
   );
   let stderr = '';

@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LibraryItem } from '../../shared/api';
 import { setBridge } from '../../renderer/state/bridge';
-import { EMPTY_FILTER, PAGE_SIZE, thumbUrl, useLibrary } from '../../renderer/state/library';
+import {
+  EMPTY_FILTER,
+  PAGE_SIZE,
+  thumbUrl,
+  useLibrary,
+  useLibraryMove,
+} from '../../renderer/state/library';
 import type { RendererBridge } from '../../renderer/transport';
 
 function item(i: number): LibraryItem {
@@ -145,5 +151,42 @@ describe('library store', () => {
         one,
       ),
     ).toBe('atelier-media://library/thumb/ID00001/256?v=abcdef012345');
+  });
+});
+
+describe('moving the library', () => {
+  it('shows the progress of its own move only, then says what it did', async () => {
+    let emit: ((payload: { done: number; total: number }) => void) | undefined;
+    let answer: ((value: unknown) => void) | undefined;
+    setBridge({
+      invoke: () => new Promise((resolve) => (answer = resolve)),
+      on: (_event: string, listener: (payload: { done: number; total: number }) => void) => {
+        emit = listener;
+        return () => (emit = undefined);
+      },
+    } as unknown as RendererBridge);
+    const moving = useLibraryMove.getState().move('/new/library');
+    expect(useLibraryMove.getState().progress).toEqual({ done: 0, total: 0 });
+    emit?.({ done: 3, total: 10 });
+    expect(useLibraryMove.getState().progress).toEqual({ done: 3, total: 10 });
+    answer?.({ dir: '/new/library', moved: 10, pictures: 5, left: 1 });
+    await moving;
+    expect(useLibraryMove.getState().progress).toBeNull();
+    expect(useLibraryMove.getState().outcome).toBe(
+      'Moved 5 pictures (10 files with their recipes) to /new/library. 1 stayed in the old folder: a different file already had their name in the new one.',
+    );
+    // A late progress event is not listened to any more.
+    expect(emit).toBeUndefined();
+  });
+
+  it("keeps the core's sentence when the move fails", async () => {
+    setBridge({
+      invoke: () =>
+        Promise.reject(new Error('The new folder’s drive is full after 3 of 10 files.')),
+      on: () => () => undefined,
+    } as unknown as RendererBridge);
+    await useLibraryMove.getState().move('/full/drive');
+    expect(useLibraryMove.getState()).toMatchObject({ progress: null, outcome: null });
+    expect(useLibraryMove.getState().error).toMatch(/drive is full/);
   });
 });

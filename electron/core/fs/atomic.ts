@@ -5,7 +5,7 @@
  * new one, never half.
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { copyFile, open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Temporary files start with this; a start-up check of the library removes orphans (see docs). */
@@ -30,28 +30,47 @@ export async function fsyncDir(dir: string): Promise<void> {
 }
 
 /**
- * `durable: false` skips the fsyncs (caches such as thumbnails: losing one to a power cut is
- * harmless, it is made again); the rename still guarantees never-half files.
+ * Puts a new file at `target` whole or not at all: `fill` writes a temporary file beside it, which
+ * is flushed (when durable), renamed into place, and the folder flushed (when durable).
  */
-export async function writeFileAtomic(
-  filePath: string,
-  data: Uint8Array | string,
-  { durable = true }: { durable?: boolean } = {},
+async function replaceAtomically(
+  target: string,
+  fill: (temp: string) => Promise<void>,
+  durable: boolean,
 ): Promise<void> {
-  const dir = path.dirname(filePath);
-  const temp = path.join(dir, tempNameFor(path.basename(filePath)));
-  const handle = await open(temp, 'wx');
+  const dir = path.dirname(target);
+  const temp = path.join(dir, tempNameFor(path.basename(target)));
   try {
-    try {
-      await handle.writeFile(data);
-      if (durable) await handle.sync();
-    } finally {
-      await handle.close();
+    await fill(temp);
+    if (durable) {
+      const handle = await open(temp, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
     }
-    await rename(temp, filePath);
+    await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
   if (durable) await fsyncDir(dir);
+}
+
+/**
+ * `durable: false` skips the fsyncs (caches such as thumbnails: losing one to a power cut is
+ * harmless, it is made again); the rename still guarantees never-half files.
+ */
+export function writeFileAtomic(
+  filePath: string,
+  data: Uint8Array | string,
+  { durable = true }: { durable?: boolean } = {},
+): Promise<void> {
+  return replaceAtomically(filePath, (temp) => writeFile(temp, data, { flag: 'wx' }), durable);
+}
+
+/** Copies a file (e.g. to another drive) so that `to` is never half of it. */
+export function copyFileAtomic(from: string, to: string): Promise<void> {
+  return replaceAtomically(to, (temp) => copyFile(from, temp), true);
 }

@@ -158,6 +158,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
     shell: options.shell,
     emit: (event, payload) => hub.emit(event, payload),
     log,
+    ...(libraryOverride === null
+      ? {
+          useFolder: async (dir: string | null) => {
+            await settings.set({ libraryDir: dir });
+          },
+        }
+      : {}),
     ...(options.trash ? { trash: options.trash } : {}),
     ...(options.shellServices
       ? { reveal: (file: string) => options.shellServices?.reveal(file) }

@@ -5,6 +5,7 @@
  * and resolves media requests for the shells (files of the library only, thumbnails by id).
  */
 import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type {
@@ -26,6 +27,7 @@ import {
   type ThumbSize,
   type TrashFunction,
 } from '../library';
+import { moveLibrary, moveProblem } from '../library/move';
 import { PlainError, type Handlers } from '../rpc/dispatch';
 
 export type LibraryCallName =
@@ -39,7 +41,8 @@ export type LibraryCallName =
   | 'library.importChunk'
   | 'library.importFinish'
   | 'library.reveal'
-  | 'library.folder';
+  | 'library.folder'
+  | 'library.move';
 
 /** The URL prefix of media in the Electron shell (see electron/shell/media.ts). */
 export const ELECTRON_MEDIA_BASE = 'atelier-media://library';
@@ -53,6 +56,11 @@ export interface LibraryServiceOptions {
   trash?: TrashFunction;
   /** Shows a file in the system file manager (Electron: shell.showItemInFolder). */
   reveal?: (absolutePath: string) => void;
+  /**
+   * Makes `dir` the library folder (the setting). Absent where the folder is fixed for this run
+   * (the browser shell's --library), and then the library cannot be moved from here.
+   */
+  useFolder?: (dir: string | null) => Promise<void>;
   /** Options for openLibrary (tests: debounce, watch). */
   libraryOptions?: LibraryOptions;
   log?: (line: string) => void;
@@ -151,6 +159,8 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
   let open: { dir: string; library: Promise<Library>; stop: (() => void) | null } | null = null;
   let closed = false;
   const uploads = new Map<string, Upload>();
+  /** A library.move is running (one at a time). */
+  let moving = false;
 
   const emitChanged = (payload: EventPayload<'library.changed'>) => {
     try {
@@ -356,6 +366,60 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
         options.reveal(library.absolutePath(entry.path));
         return Promise.resolve({});
       }),
+    'library.move': async ({ to }) => {
+      const useFolder = options.useFolder;
+      if (!useFolder) {
+        throw new PlainError(
+          'not_available',
+          'This window uses the library folder it was started with (--library), so it cannot move it. Move the folder in your file manager, or start Atelier without --library.',
+        );
+      }
+      if (moving) {
+        throw new PlainError('busy', 'The library is already being moved. Wait until it is done.');
+      }
+      const from = dir();
+      const problem = moveProblem(from, to);
+      if (problem) throw new PlainError('bad_path', problem);
+      const target = path.resolve(to);
+      const before = options.libraryDir();
+      moving = true;
+      try {
+        // Stop watching the old folder, then make the new one the library folder: pictures that
+        // finish while the move runs are saved there, and the grid fills as the others arrive.
+        if (open) {
+          const state = open;
+          open = null;
+          await shut(state);
+        }
+        await mkdir(target, { recursive: true });
+        await useFolder(target);
+        let step = 1;
+        const result = await moveLibrary(from, target, {
+          onProgress: ({ done, total }) => {
+            step = Math.max(1, Math.floor(total / 100));
+            if (done === total || done % step === 0)
+              options.emit('library.moving', { done, total });
+          },
+        }).catch(async (error: unknown) => {
+          // The old folder stays the library folder; what was moved waits in the new one, and
+          // moving again picks up where this stopped.
+          await useFolder(before).catch(() => undefined);
+          if (error instanceof LibraryError) throw new PlainError(error.code, error.message);
+          throw error;
+        });
+        if (result.left.length > 0) {
+          log(`library: moved ${result.moved} file(s); ${result.left.length} stayed in ${from}.`);
+        }
+        return {
+          dir: target,
+          moved: result.moved,
+          pictures: result.pictures,
+          left: result.left.length,
+        };
+      } finally {
+        moving = false;
+      }
+    },
     'library.folder': () =>
       Promise.resolve({
         dir: dir(),

@@ -3,6 +3,7 @@ import { AtelierError } from '../../../shared/api';
 import { useSettings } from '../../state';
 import { getBridge } from '../../state/bridge';
 import { messageOf } from '../../state/connection';
+import { useLibraryMove } from '../../state/library';
 import { TextSetting } from './TextSetting';
 
 /**
@@ -15,6 +16,10 @@ export function LibraryFolder({ saved }: { saved: string | null }) {
   const [draft, setDraft] = useState(saved ?? '');
   const [inForce, setInForce] = useState<string | null>(null);
   const [chooseError, setChooseError] = useState<string | null>(null);
+  const moving = useLibraryMove((s) => s.progress);
+  const moved = useLibraryMove((s) => s.outcome);
+  const moveError = useLibraryMove((s) => s.error);
+  const target = draft.trim();
 
   // The folder in force (the default when none is chosen; the browser shell's --library wins).
   useEffect(() => {
@@ -34,9 +39,8 @@ export function LibraryFolder({ saved }: { saved: string | null }) {
       const { path } = await getBridge().invoke('dialog.chooseFolder', {
         title: 'Choose the library folder',
       });
-      if (path === null) return;
-      setDraft(path);
-      void update({ libraryDir: path });
+      // Into the field: Save uses it for new pictures, Move takes the pictures there too.
+      if (path !== null) setDraft(path);
     } catch (failure) {
       setChooseError(
         failure instanceof AtelierError && failure.code === 'not_available'
@@ -45,6 +49,27 @@ export function LibraryFolder({ saved }: { saved: string | null }) {
       );
     }
   }
+
+  function move() {
+    const question =
+      `Move every picture of your library from ${inForce ?? 'the library folder'} to ${target}? ` +
+      'The new folder then is your library folder. Pictures are moved, not copied.';
+    if (!window.confirm(question)) return;
+    setChooseError(null);
+    void useLibraryMove.getState().move(target);
+  }
+
+  const status = moving ? (
+    <p className="setting__status" role="status">
+      {moving.total > 0
+        ? `Moving pictures: ${moving.done.toLocaleString()} of ${moving.total.toLocaleString()} files…`
+        : 'Moving pictures…'}
+    </p>
+  ) : moved ? (
+    <p className="setting__status" role="status">
+      {moved}
+    </p>
+  ) : null;
 
   return (
     <TextSetting
@@ -61,7 +86,8 @@ export function LibraryFolder({ saved }: { saved: string | null }) {
               Now: <span className="mono">{inForce}</span>.
             </>
           ) : null}{' '}
-          Pictures already saved stay where they are.
+          Save uses another folder for new pictures; Move takes the pictures already saved there
+          too.
         </>
       }
       placeholder="Pictures/Atelier (the default)"
@@ -70,17 +96,31 @@ export function LibraryFolder({ saved }: { saved: string | null }) {
       setDraft={setDraft}
       save={(value) => void update({ libraryDir: value })}
       names={{ save: 'Save library folder', reset: 'Reset library folder' }}
-      ownError={chooseError}
-      onEdit={() => setChooseError(null)}
+      ownError={chooseError ?? moveError}
+      onEdit={() => {
+        setChooseError(null);
+        useLibraryMove.getState().clear();
+      }}
+      disabled={moving !== null}
+      status={status}
     >
       <button
         type="button"
         className="button"
         aria-label="Choose library folder"
-        disabled={busy}
+        disabled={busy || moving !== null}
         onClick={() => void choose()}
       >
         Choose…
+      </button>
+      <button
+        type="button"
+        className="button"
+        aria-label="Move the library to this folder"
+        disabled={busy || moving !== null || target === '' || target === inForce}
+        onClick={move}
+      >
+        Move pictures here
       </button>
     </TextSetting>
   );

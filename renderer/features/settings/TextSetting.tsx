@@ -41,6 +41,10 @@ interface TextSettingProps {
   onEdit?: () => void;
   /** More buttons, between Save and Reset. */
   children?: ReactNode;
+  /** A line under the field (what a longer action is doing, or did). */
+  status?: ReactNode;
+  /** Everything disabled (a longer action runs). */
+  disabled?: boolean;
 }
 
 /** A setting typed as text (an address, a folder): Save, Reset to the default, plain errors. */
@@ -50,7 +54,7 @@ export function TextSetting(props: TextSettingProps) {
     props.subject,
     useSettings((s) => s.errors[setting]),
   );
-  const busy = useSettings((s) => s.saving[setting] === true);
+  const busy = useSettings((s) => s.saving[setting] === true) || props.disabled === true;
   const clearError = useSettings((s) => s.clearError);
   const value = draft.trim();
   const error = settingError ?? props.ownError ?? undefined;
@@ -62,46 +66,50 @@ export function TextSetting(props: TextSettingProps) {
 
   return (
     <SettingRow id={id} wide label={props.label} description={props.description} error={error}>
-      <form className="inline-form" onSubmit={onSubmit}>
-        <input
-          className="text-input mono"
-          type="text"
-          inputMode={props.inputMode}
-          spellCheck={false}
-          autoComplete="off"
-          aria-labelledby={`${id}-label`}
-          aria-describedby={error ? `${id}-error ${id}-description` : `${id}-description`}
-          aria-invalid={error ? true : undefined}
-          placeholder={props.placeholder}
-          value={draft}
-          onChange={(event) => {
-            setDraft(event.target.value);
-            props.onEdit?.();
-            if (settingError) clearError(setting);
-          }}
-        />
-        <button
-          type="submit"
-          className="button button--primary"
-          aria-label={props.names?.save}
-          disabled={busy || value === (saved ?? '')}
-        >
-          Save
-        </button>
-        {props.children}
-        <button
-          type="button"
-          className="button"
-          aria-label={props.names?.reset}
-          disabled={busy || (saved === null && draft === '')}
-          onClick={() => {
-            setDraft('');
-            save(null);
-          }}
-        >
-          Reset
-        </button>
-      </form>
+      <div className="text-setting">
+        <form className="inline-form" onSubmit={onSubmit}>
+          <input
+            className="text-input mono"
+            type="text"
+            inputMode={props.inputMode}
+            spellCheck={false}
+            autoComplete="off"
+            aria-labelledby={`${id}-label`}
+            aria-describedby={error ? `${id}-error ${id}-description` : `${id}-description`}
+            aria-invalid={error ? true : undefined}
+            placeholder={props.placeholder}
+            readOnly={props.disabled}
+            value={draft}
+            onChange={(event) => {
+              setDraft(event.target.value);
+              props.onEdit?.();
+              if (settingError) clearError(setting);
+            }}
+          />
+          <button
+            type="submit"
+            className="button button--primary"
+            aria-label={props.names?.save}
+            disabled={busy || value === (saved ?? '')}
+          >
+            Save
+          </button>
+          {props.children}
+          <button
+            type="button"
+            className="button"
+            aria-label={props.names?.reset}
+            disabled={busy || (saved === null && draft === '')}
+            onClick={() => {
+              setDraft('');
+              save(null);
+            }}
+          >
+            Reset
+          </button>
+        </form>
+        {props.status}
+      </div>
     </SettingRow>
   );
 }

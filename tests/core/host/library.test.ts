@@ -265,6 +265,48 @@ describe('library calls through the host', () => {
     expect(folder).toMatchObject({ dir: other, isDefault: false, mediaBase: '', canReveal: false });
   });
 
+  it('move: every picture goes to the new folder, which becomes the library folder', async () => {
+    await seed(libDir);
+    const host = await makeHost({ libraryDir: undefined });
+    await host.settings.set({ libraryDir: libDir });
+    expect(value<Page>(await host.dispatch('library.query', {})).total).toBe(3);
+    const progress: { done: number; total: number }[] = [];
+    host.subscribe((event, payload) => {
+      if (event === 'library.moving') progress.push(payload as { done: number; total: number });
+    });
+    const target = path.join(root, 'moved here');
+
+    // Refused plainly: a relative folder, one inside the library.
+    expect(failure(await host.dispatch('library.move', { to: 'moved' })).message).toMatch(
+      /full path/,
+    );
+    expect(
+      failure(await host.dispatch('library.move', { to: path.join(libDir, 'sub') })).message,
+    ).toMatch(/cannot be inside/);
+
+    const moved = value<{ dir: string; moved: number; left: number }>(
+      await host.dispatch('library.move', { to: target }),
+    );
+    expect(moved).toEqual({ dir: target, moved: 6, pictures: 3, left: 0 });
+    expect(progress.at(-1)).toEqual({ done: 6, total: 6 });
+    expect(host.settings.get().libraryDir).toBe(target);
+    const page = value<Page>(await host.dispatch('library.query', {}));
+    expect(page.entries.map((e) => e.prompt)).toEqual([
+      'a sleepy cat',
+      'an owl at night',
+      'a red fox in the snow, watercolour',
+    ]);
+    // The pictures are served from the new folder.
+    const first = page.entries[0];
+    expect(first && (await stat(path.join(target, first.path))).size).toBeGreaterThan(0);
+  });
+
+  it('move: refused where the folder was given for this run (--library)', async () => {
+    const host = await makeHost();
+    const error = failure(await host.dispatch('library.move', { to: path.join(root, 'x') }));
+    expect(error.message).toMatch(/--library/);
+  });
+
   it('reveal: a plain sentence in the browser shell; the shell service in Electron', async () => {
     const { fox } = await seed(libDir);
     const browser = await makeHost();
