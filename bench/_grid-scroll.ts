@@ -25,7 +25,7 @@ export interface ScrollResult {
   long: number;
   nodesAtStart: number;
   nodesMax: number;
-  /** Thumbnails the page had loaded when the scroll ended. */
+  /** Thumbnails that loaded while the grid scrolled. */
   thumbsLoaded: number;
   seconds: number;
 }
@@ -125,6 +125,9 @@ export async function scrollGrid(
         const intervals: number[] = [];
         let nodesMax = nodesAtStart;
         let scrolledPx = 0;
+        let thumbsLoaded = 0;
+        // load does not bubble: listen in the capture phase.
+        grid.addEventListener('load', () => (thumbsLoaded += 1), true);
         return new Promise<InPage>((resolve) => {
           let last = 0;
           const tick = (now: number) => {
@@ -133,9 +136,6 @@ export async function scrollGrid(
             nodesMax = Math.max(nodesMax, nodes());
             const end = Math.min(maxPx, grid.scrollHeight - grid.clientHeight);
             if (grid.scrollTop >= end - 1) {
-              const thumbsLoaded = [...doc.querySelectorAll('.library-grid img')].filter(
-                (img) => img.complete && img.naturalWidth > 0,
-              ).length;
               resolve({ intervals, nodesAtStart, nodesMax, scrolledPx, thumbsLoaded });
               return;
             }
@@ -151,16 +151,12 @@ export async function scrollGrid(
         type Raf = (callback: (now: number) => void) => number;
         interface ElementLike {
           scrollTop: number;
+          addEventListener(type: string, listener: () => void, capture: boolean): void;
           readonly scrollHeight: number;
           readonly clientHeight: number;
         }
-        interface ImageLike {
-          readonly complete: boolean;
-          readonly naturalWidth: number;
-        }
         interface DomLike {
           querySelector(selector: string): ElementLike | null;
-          querySelectorAll(selector: string): Iterable<ImageLike>;
           getElementsByTagName(name: string): { length: number };
         }
       },
