@@ -29,6 +29,7 @@ import {
   type FormState,
 } from '../../renderer/features/create/form';
 import { CreateForm } from '../../renderer/features/create/CreateForm';
+import { isLibraryPath } from '../../renderer/features/create/DropZone';
 import { useAccount } from '../../renderer/state/account';
 import { setBridge } from '../../renderer/state/bridge';
 import { useCreate } from '../../renderer/state/create';
@@ -158,6 +159,18 @@ describe('the request and its cost', () => {
     expect(promptToPrefill(form({ tab: 'transform', prompt: '' }), fox, null)).toBeNull();
     expect(promptToPrefill(form({ tab: 'upscale', prompt: '' }), {}, null)).toBeNull();
     expect(promptToPrefill(form({ tab: 'upscale', prompt: '' }), null, null)).toBeNull();
+  });
+});
+
+describe('a picture dragged from the Library', () => {
+  it('is taken only by a path inside the library folder', () => {
+    expect(isLibraryPath('2026-11-30/01ABC-a-fox.png')).toBe(true);
+    expect(isLibraryPath('')).toBe(false);
+    expect(isLibraryPath('../secret.png')).toBe(false);
+    expect(isLibraryPath('2026-11-30/../../etc/passwd')).toBe(false);
+    expect(isLibraryPath('a\\..\\b.png')).toBe(false);
+    expect(isLibraryPath('/etc/passwd')).toBe(false);
+    expect(isLibraryPath('C:/Windows/win.ini')).toBe(false);
   });
 });
 

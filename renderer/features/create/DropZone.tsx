@@ -28,6 +28,15 @@ export function carriesPicture(data: DataTransfer): boolean {
 }
 
 /**
+ * A path inside the library folder, as the grid puts it in a drag: relative, no '..' (a drag from
+ * another page could carry anything under our type).
+ */
+export function isLibraryPath(relative: string): boolean {
+  if (relative === '' || /^[\\/]|^[A-Za-z]:/.test(relative)) return false;
+  return !relative.split(/[\\/]/).some((part) => part === '..');
+}
+
+/**
  * Takes what was dropped as Create's input: the first file, or a picture dragged from the Library.
  * False when the drop carried neither.
  */
@@ -40,14 +49,15 @@ export function takeDrop(data: DataTransfer): boolean {
   }
   const relative = data.getData(LIBRARY_DRAG_TYPE);
   const folder = useLibrary.getState().folder;
-  if (relative === '' || !folder) return false;
+  if (!folder || !isLibraryPath(relative)) return false;
   void create.takeLibraryPicture(folder.dir, relative, mediaUrl(folder, { path: relative }));
   return true;
 }
 
 /**
- * Where a picture comes in: dropped from the file manager or the Library, pasted from the clipboard (anywhere in
- * Create), or chosen with the file dialog. Shows the picture with its size once the core has read it.
+ * Where a picture comes in: dropped from the file manager or the Library, pasted from the clipboard
+ * (anywhere in Create), or chosen with the file dialog. Shows the picture with its size once the
+ * core has read it.
  */
 export function DropZone({ label, error }: { label: string; error?: string | undefined }) {
   const input = useCreate((s) => s.input);
