@@ -5,13 +5,13 @@
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { JobView, QueueView, type EventName } from '../../shared/api';
+import { FINISHED_JOB_STATES, JobView, QueueView, type EventName } from '../../shared/api';
 
 /** Extensions of the images Atelier opens (the file associations in electron-builder.yml). */
 export const OPENABLE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'] as const;
 
 /** Job states after which a job will not change on its own. */
-const FINISHED_STATES = new Set(['done', 'filtered', 'failed', 'needs-attention', 'cancelled']);
+const FINISHED_STATES: ReadonlySet<string> = new Set(FINISHED_JOB_STATES);
 
 /**
  * Absolute paths of the existing png/jpeg/webp files named in `argv` (relative ones resolved

@@ -3,7 +3,12 @@
  * previews of finished pictures. Actions talk to the core through the bridge.
  */
 import { create } from 'zustand';
-import type { InputView, JobView, QueueView } from '../../shared/api';
+import {
+  FINISHED_JOB_STATES,
+  type InputView,
+  type JobView,
+  type QueueView,
+} from '../../shared/api';
 import {
   costOf,
   INITIAL_FORM,
@@ -91,7 +96,7 @@ function withInput(state: CreateState, input: InputPicture): Partial<CreateState
 
 const previewsLoading = new Set<string>();
 
-const FINISHED: readonly string[] = ['done', 'filtered', 'failed', 'needs-attention', 'cancelled'];
+const FINISHED: readonly string[] = FINISHED_JOB_STATES;
 
 /** A system notification when a whole run finished while Atelier was not in front. */
 function notifyIfBatchDone(job: JobView, jobs: readonly JobView[]): void {

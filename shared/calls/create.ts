@@ -36,6 +36,14 @@ export const JOB_VIEW_STATES = [
 ] as const;
 export const JobViewState = z.enum(JOB_VIEW_STATES);
 export type JobViewState = z.infer<typeof JobViewState>;
+/** The states a job ends in: it does not change on its own any more (until the person retries). */
+export const FINISHED_JOB_STATES: readonly JobViewState[] = [
+  'done',
+  'filtered',
+  'failed',
+  'needs-attention',
+  'cancelled',
+];
 
 /** A form value: text, a number or a switch (images travel separately, as staged inputs). */
 export const ParamScalar = z.union([z.string().max(20_000), z.number(), z.boolean()]);

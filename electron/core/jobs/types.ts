@@ -2,6 +2,7 @@
  * The job model: every request the person makes is a job with a visible state. Plain JSON only, so a
  * job can be kept on disk and sent to the renderer as it is.
  */
+import { FINISHED_JOB_STATES, JOB_VIEW_STATES } from '../../../shared/calls/create';
 
 export type JsonValue =
   string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -10,30 +11,14 @@ export type JsonObject = { [key: string]: JsonValue };
 /** What the job makes. Open-ended: the host may add kinds (e.g. `edit`), the queue does not care. */
 export type JobKind = 'text-to-image' | 'image-to-image' | 'upscale' | (string & {});
 
-export const JOB_STATES = [
-  'waiting',
-  'preparing',
-  'sending',
-  'generating',
-  'saving',
-  'done',
-  'filtered',
-  'failed',
-  'needs-attention',
-  'cancelled',
-] as const;
+/** The queue's states are the ones the renderer shows (one list, in the contract). */
+export const JOB_STATES = JOB_VIEW_STATES;
 export type JobState = (typeof JOB_STATES)[number];
 
 /** States in which the executor is running. A job found in one of them at start was interrupted. */
 export const RUNNING_STATES: readonly JobState[] = ['preparing', 'sending', 'generating', 'saving'];
 /** States a job ends in (until the person retries it). */
-export const FINISHED_STATES: readonly JobState[] = [
-  'done',
-  'filtered',
-  'failed',
-  'needs-attention',
-  'cancelled',
-];
+export const FINISHED_STATES: readonly JobState[] = FINISHED_JOB_STATES;
 /** States from which `retry` may send a job again (only when the person asks). */
 export const RETRYABLE_STATES: readonly JobState[] = ['failed', 'needs-attention', 'cancelled'];
 
