@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import type { CustomScheme } from 'electron';
 import { pictureContentType } from '../core/fs/content-types';
-import type { MediaSource } from '../core/host/library';
+import { lookupMedia, type MediaSource } from '../core/host/library';
 
 export const MEDIA_SCHEME = 'atelier-media';
 export const MEDIA_HOST = 'library';
@@ -30,8 +30,6 @@ export const MEDIA_SCHEME_PRIVILEGES: CustomScheme = {
     codeCache: false,
   },
 };
-
-const THUMB_PATH = /^\/thumb\/([0-9A-Za-z]{1,64})\/(\d{1,4})$/;
 
 export type MediaHandler = (request: Request) => Promise<Response>;
 
@@ -65,16 +63,9 @@ export function createMediaProtocolHandler(media: MediaSource): MediaHandler {
     ) {
       return answer(404, 'Not found');
     }
-    const pathname = url.pathname;
-    let file: string | null = null;
-    if (pathname.startsWith('/media/')) {
-      const resolved = await media.resolve(pathname.slice('/media'.length));
-      file = resolved.ok ? resolved.path : null;
-    } else {
-      const match = THUMB_PATH.exec(pathname);
-      if (match) file = await media.thumbnail(match[1] ?? '', Number(match[2]));
-    }
-    if (file === null) return answer(404, 'Not found');
+    const found = await lookupMedia(media, url.pathname);
+    if (!found.ok) return answer(404, 'Not found');
+    const file = found.path;
     let body: Buffer;
     try {
       body = await readFile(file);

@@ -21,7 +21,7 @@ import {
 } from '../../shared/transport';
 import { pictureContentType } from '../core/fs/content-types';
 import type { Host } from '../core/host';
-import type { MediaSource } from '../core/host/library';
+import { lookupMedia, type MediaSource } from '../core/host/library';
 import { lookupFile } from './static-files';
 import { createGate, createToken, securityHeaders, type Gate } from './security';
 
@@ -211,27 +211,18 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     res: ServerResponse,
     rawPath: string,
   ): Promise<void> => {
-    const media = options.media;
-    let file: string | null = null;
-    if (media && rawPath.startsWith('/media/')) {
-      const resolved = await media.resolve(rawPath.slice('/media'.length));
-      if (!resolved.ok && resolved.reason !== 'not-found') {
+    const found = options.media
+      ? await lookupMedia(options.media, rawPath)
+      : ({ ok: false, reason: 'not-found' } as const);
+    if (!found.ok) {
+      if (found.reason === 'refused') {
         sendText(res, 403, 'Atelier serves only the images of its library here.');
-        return;
+      } else {
+        sendText(res, 404, 'That image is not in the library (any more).');
       }
-      file = resolved.ok ? resolved.path : null;
-    } else if (media) {
-      const match = /^\/thumb\/([0-9A-Za-z]{1,64})\/(\d{1,4})$/.exec(rawPath);
-      if (!match) {
-        sendText(res, 403, 'Atelier serves only the images of its library here.');
-        return;
-      }
-      file = await media.thumbnail(match[1] ?? '', Number(match[2]));
-    }
-    if (file === null) {
-      sendText(res, 404, 'That image is not in the library (any more).');
       return;
     }
+    const file = found.path;
     const handle = await open(file, 'r').catch(() => null);
     if (!handle) {
       sendText(res, 404, 'That image is not in the library (any more).');

@@ -74,6 +74,28 @@ export interface MediaSource {
   thumbnail(id: string, size: number): Promise<string | null>;
 }
 
+/** What a media address names: a file of the library, or why there is none. */
+export type MediaLookup =
+  { ok: true; path: string } | { ok: false; reason: 'refused' | 'not-found' };
+
+const THUMB_PATH = /^\/thumb\/([0-9A-Za-z]{1,64})\/(\d{1,4})$/;
+
+/**
+ * The file behind the path of a media address, as both shells serve them (atelier-media:// and the
+ * browser shell's /media/ and /thumb/): `/media/<library path>` or `/thumb/<id>/<size>`.
+ */
+export async function lookupMedia(media: MediaSource, pathname: string): Promise<MediaLookup> {
+  if (pathname.startsWith('/media/')) {
+    const resolved = await media.resolve(pathname.slice('/media'.length));
+    if (resolved.ok) return { ok: true, path: resolved.path };
+    return { ok: false, reason: resolved.reason === 'not-found' ? 'not-found' : 'refused' };
+  }
+  const match = THUMB_PATH.exec(pathname);
+  if (!match) return { ok: false, reason: 'refused' };
+  const file = await media.thumbnail(match[1] ?? '', Number(match[2]));
+  return file === null ? { ok: false, reason: 'not-found' } : { ok: true, path: file };
+}
+
 export interface LibraryService {
   handlers: Pick<Handlers, LibraryCallName>;
   media: MediaSource;
