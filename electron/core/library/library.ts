@@ -298,6 +298,19 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       if (imagePath !== null) inFlight.delete(imagePath);
     }
   };
+  /** Rebuilds the index from `dirs`, and announces what changed since `before`. */
+  const announceSince = (before: ReadonlyMap<string, LibraryEntry>): LibraryChange => {
+    rebuildById();
+    const change: LibraryChange = { added: [], updated: [], removed: [] };
+    for (const [id, entry] of byId) {
+      const old = before.get(id);
+      if (!old) change.added.push(entry);
+      else if (!sameEntry(old, entry)) change.updated.push(entry);
+    }
+    for (const id of before.keys()) if (!byId.has(id)) change.removed.push(id);
+    emit(change);
+    return change;
+  };
   let rescanChain: Promise<LibraryChange> = Promise.resolve({
     added: [],
     updated: [],
@@ -361,16 +374,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
           }
         }
       }
-      rebuildById();
-      const change: LibraryChange = { added: [], updated: [], removed: [] };
-      for (const [id, entry] of byId) {
-        const old = before.get(id);
-        if (!old) change.added.push(entry);
-        else if (!sameEntry(old, entry)) change.updated.push(entry);
-      }
-      for (const id of before.keys()) if (!byId.has(id)) change.removed.push(id);
-      emit(change);
-      return change;
+      return announceSince(before);
     });
     return rescanChain;
   };
@@ -661,16 +665,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
         graceMs,
       };
       dirs = await walkLibrary(ctx, dirs);
-      rebuildById();
-      const change: LibraryChange = { added: [], updated: [], removed: [] };
-      for (const [id, entry] of byId) {
-        const old = before.get(id);
-        if (!old) change.added.push(entry);
-        else if (!sameEntry(old, entry)) change.updated.push(entry);
-      }
-      for (const id of before.keys()) if (!byId.has(id)) change.removed.push(id);
-      emit(change);
-      return change;
+      return announceSince(before);
     },
 
     async close() {
