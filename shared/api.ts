@@ -94,6 +94,10 @@ export const ApiErrorBody = z.object({
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
+/** What the person reads when something failed inside Atelier itself (never the details). */
+export const INTERNAL_ERROR_MESSAGE =
+  'Something went wrong inside Atelier. Try again; if it keeps happening, restart the app.';
+
 export const CallResult = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), value: z.unknown() }),
   z.object({ ok: z.literal(false), error: ApiErrorBody }),

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { AppInfo } from '../../shared/api';
+import { INTERNAL_ERROR_MESSAGE, type AppInfo } from '../../shared/api';
 import type { ConnectionState } from '../transport';
 import { getBridge } from './bridge';
 
@@ -30,5 +30,5 @@ export const useApp = create<AppState>()((set) => ({
 /** The person-facing sentence of any failure (AtelierError messages already are sentences). */
 export function messageOf(error: unknown): string {
   if (error instanceof Error && error.message) return error.message;
-  return 'Something went wrong inside Atelier. Try again; if it keeps happening, restart the app.';
+  return INTERNAL_ERROR_MESSAGE;
 }

@@ -10,7 +10,12 @@
  *                       person's apiBaseUrl setting overrides it
  */
 import path from 'node:path';
-import type { AppInfo, EventName, ShellKind } from '../../../shared/api';
+import {
+  INTERNAL_ERROR_MESSAGE,
+  type AppInfo,
+  type EventName,
+  type ShellKind,
+} from '../../../shared/api';
 import { createDispatch, type Dispatch, type Handlers } from '../rpc/dispatch';
 import { createEventHub } from '../rpc/events';
 import { openSettings, resolveDataDir, type SettingsStore } from '../settings';
@@ -217,8 +222,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
         ok: false,
         error: {
           code: 'internal',
-          message:
-            'Something went wrong inside Atelier. Try again; if it keeps happening, restart the app.',
+          message: INTERNAL_ERROR_MESSAGE,
         },
       };
     }

@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import {
   calls,
+  INTERNAL_ERROR_MESSAGE,
   isCallName,
   type ApiErrorBody,
   type CallName,
@@ -92,8 +93,7 @@ export function createDispatch(handlers: Handlers, options: DispatchOptions = {}
         ok: false,
         error: {
           code: 'internal',
-          message:
-            'Something went wrong inside Atelier. Try again; if it keeps happening, restart the app.',
+          message: INTERNAL_ERROR_MESSAGE,
         },
       };
     }
