@@ -212,6 +212,7 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
     const state: NonNullable<typeof open> = {
       dir: wanted,
       library: openLibrary(wanted, {
+        log,
         ...(options.trash ? { trash: options.trash } : {}),
         ...options.libraryOptions,
       }),

@@ -19,7 +19,6 @@ import {
   stat,
 } from 'node:fs/promises';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
 import { ulid } from 'ulid';
 import { writeFileAtomic } from '../fs/atomic';
 import { readIndexCache, writeIndexCache } from './cache';
@@ -42,6 +41,7 @@ import {
   type ScanContext,
 } from './scan';
 import { createThumbnailer, thumbRelPath, type ThumbSize } from './thumbs';
+import { watchFolders, type FolderWatcher } from './watch';
 
 /** Moves files to the operating system's trash (the Electron shell's `shell.trashItem`). */
 export type TrashFunction = (absolutePaths: string[]) => Promise<void>;
@@ -63,6 +63,8 @@ export interface LibraryOptions {
    * (its writer may not be done: a sync client may be bringing the sidecar). Default 3 s.
    */
   graceMs?: number;
+  /** Where to tell what the library could not do by itself (a folder it cannot watch). */
+  log?: (line: string) => void;
 }
 
 export interface LibraryQuery {
@@ -131,8 +133,6 @@ export interface Library {
   absolutePath(relativePath: string): string;
   resolve(requestPath: string): Promise<ResolveResult>;
   onChange(listener: (change: LibraryChange) => void): () => void;
-  /** Resolves when the watcher has finished its first pass (changes after this are seen). */
-  whenWatching(): Promise<void>;
   /** Re-reads the whole folder now (as on open, using the cache). */
   refresh(): Promise<LibraryChange>;
   close(): Promise<void>;
@@ -190,6 +190,8 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
   rebuildById();
   let sorted: LibraryEntry[] | null = null;
   let closed = false;
+  /** Set up below, once the rescans it triggers exist; kept in step with `dirs` from then on. */
+  let watcher: FolderWatcher | null = null;
 
   let cacheTimer: NodeJS.Timeout | null = null;
   let cacheWrite: Promise<void> = Promise.resolve();
@@ -228,6 +230,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     if (!record) {
       record = { mtimeMs: -1, subdirs: [], entries: [] };
       dirs.set(relDir, record);
+      watcher?.sync(dirs.keys());
       const parent = dirs.get(parentOf(relDir));
       const name = relDir.slice(relDir.lastIndexOf('/') + 1);
       if (relDir !== '' && parent && !parent.subdirs.includes(name)) {
@@ -300,6 +303,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
   };
   /** Rebuilds the index from `dirs`, and announces what changed since `before`. */
   const announceSince = (before: ReadonlyMap<string, LibraryEntry>): LibraryChange => {
+    watcher?.sync(dirs.keys());
     rebuildById();
     const change: LibraryChange = { added: [], updated: [], removed: [] };
     for (const [id, entry] of byId) {
@@ -404,31 +408,19 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     laterTimers.add(timer);
   };
 
-  const relOf = (absolute: string) => path.relative(libraryDir, absolute).split(path.sep).join('/');
-  let watcher: FSWatcher | null = null;
-  let watching: Promise<void> = Promise.resolve();
   if (options.watch !== false) {
-    watcher = watch(libraryDir, {
-      ignoreInitial: true,
-      depth: 8,
-      ignored: (absolute: string) => {
-        const rel = relOf(absolute);
-        if (rel === '' || rel.startsWith('..')) return false;
+    watcher = watchFolders(libraryDir, {
+      ignored: (rel) => {
         const segments = rel.split('/');
         return segments.some((s) => s.startsWith('.')) || segments[0] === INPUTS_DIR;
       },
+      onChange: markDirty,
+      onError: (relDir, error) =>
+        options.log?.(
+          `library: cannot watch ${relDir || 'the library folder'} for changes (${String(error)})`,
+        ),
     });
-    watching = new Promise<void>((resolve) => watcher?.once('ready', () => resolve()));
-    watcher.on('all', (event, absolute) => {
-      const rel = relOf(absolute);
-      if (event === 'addDir' || event === 'unlinkDir') {
-        markDirty(parentOf(rel));
-        if (event === 'addDir') markDirty(rel);
-        return;
-      }
-      markDirty(parentOf(rel));
-    });
-    watcher.on('error', () => undefined);
+    watcher.sync(dirs.keys());
   }
 
   // -- trash ------------------------------------------------------------------------------------
@@ -652,8 +644,6 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       return () => emitter.off('change', listener);
     },
 
-    whenWatching: () => watching,
-
     async refresh() {
       const before = new Map(byId);
       const ctx: ScanContext = {
@@ -673,7 +663,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       closed = true;
       if (debounceTimer) clearTimeout(debounceTimer);
       for (const timer of laterTimers) clearTimeout(timer);
-      await watcher?.close();
+      watcher?.close();
       await chain;
       await Promise.all([...pendingTrash.keys()].map((token) => finalizeTrash(token)));
       await writeCacheNow();

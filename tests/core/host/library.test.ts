@@ -234,7 +234,6 @@ describe('library calls through the host', () => {
       if (event === 'library.changed') events.push(payload);
     });
     expect(value<Page>(await host.dispatch('library.query', {})).total).toBe(0);
-    await (await host.library.current()).whenWatching();
     const saved = await saveResult(libDir, {
       bytes: await makeImage('png'),
       format: 'png',

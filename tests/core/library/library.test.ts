@@ -274,7 +274,6 @@ describe('thumbnails', () => {
 describe('changes made by the app itself', () => {
   it('with the watcher on, a save, a favourite and a delete each give exactly one change', async () => {
     const library = await openLib({ watch: true, debounceMs: 30, graceMs: 200 });
-    await library.whenWatching();
     const changes: LibraryChange[] = [];
     library.onChange((c) => changes.push(c));
     const entry = await library.save({
@@ -303,7 +302,6 @@ describe('changes made outside the app', () => {
   it('files added, renamed and deleted in the folder appear without a restart', async () => {
     await seed();
     const library = await openLib({ watch: true, debounceMs: 50, graceMs: 300 });
-    await library.whenWatching();
     const changes: LibraryChange[] = [];
     library.onChange((c) => changes.push(c));
     const ids = () => new Set(library.list().map((e) => e.id));
@@ -357,9 +355,17 @@ describe('changes made outside the app', () => {
     expect(library.list().every((e) => !e.path.startsWith('2025-01-01/'))).toBe(true);
   });
 
+  it('a folder made outside is watched too: pictures put in it later appear', async () => {
+    const library = await openLib({ watch: true, debounceMs: 30, graceMs: 200 });
+    const album = path.join(dir, 'albums', 'foxes');
+    await mkdir(album, { recursive: true });
+    await new Promise((r) => setTimeout(r, 500)); // read (empty) and watched by now
+    await writeFile(path.join(album, 'fox.png'), await makeImage('png', 16, 16, 3));
+    await waitFor(() => library.list().some((e) => e.path === 'albums/foxes/fox.png'), 10_000);
+  });
+
   it('a half-copied image is never listed; it appears once whole', async () => {
     const library = await openLib({ watch: true, debounceMs: 30, graceMs: 200 });
-    await library.whenWatching();
     const full = await makeImage('png', 64, 64, 7);
     const file = path.join(dir, 'incoming.png');
     await writeFile(file, full.subarray(0, 100));
