@@ -94,6 +94,8 @@ export async function scrollGrid(
     maxPx?: number;
     width?: number;
     height?: number;
+    /** Write a Chromium performance trace of the scroll to this file (open it in DevTools). */
+    trace?: string;
   } = {},
 ): Promise<ScrollResult> {
   const shell = await startShell(libraryDir);
@@ -113,6 +115,18 @@ export async function scrollGrid(
     });
     // Let the first screen of thumbnails settle before the clock starts.
     await page.waitForTimeout(1000);
+    if (options.trace)
+      await browser.startTracing(page, {
+        path: options.trace,
+        screenshots: false,
+        categories: [
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline.frame',
+          'blink',
+          'cc',
+          'v8.execute',
+        ],
+      });
     const started = Date.now();
     const measured = await page.evaluate(
       async ({ stepPx, maxPx }): Promise<InPage> => {
@@ -162,6 +176,7 @@ export async function scrollGrid(
       },
       { stepPx: options.stepPx ?? 400, maxPx: options.maxPx ?? Number.MAX_SAFE_INTEGER },
     );
+    if (options.trace) await browser.stopTracing();
     const sorted = [...measured.intervals].sort((a, b) => a - b);
     const at = (q: number) =>
       sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;

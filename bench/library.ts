@@ -11,7 +11,8 @@
  *
  * Options: --images N (default 10000), --thumbs N (default 100), --scroll-images N (default 20000),
  * --no-browser (skip Chromium), --scroll-only (only Chromium, on a library of --scroll-images),
- * --keep (keep the folder). The Chromium part needs `npm run build`.
+ * --keep (keep the folder), --trace FILE (a Chromium trace of the reading-speed scroll, to open in
+ * DevTools' Performance panel). The Chromium part needs `npm run build`.
  * Targets (issue 6): cold within 2x of the floor, warm under 300 ms, thumbnails at least 90% of bare
  * sharp, frame time p95 under 17 ms.
  */
@@ -175,7 +176,8 @@ async function main(): Promise<void> {
       await build(dir, SCROLL_IMAGES);
       await scrollSection(dir, SCROLL_IMAGES);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      if (args.includes('--keep')) console.log(`\nkept ${dir}`);
+      else await rm(dir, { recursive: true, force: true });
     }
     return;
   }
@@ -292,7 +294,16 @@ async function scrollSection(dir: string, images: number): Promise<void> {
   }
   try {
     if (built) scrollLine(await scrollGrid(large, SCROLL_IMAGES));
-    scrollLine(await scrollGrid(large, SCROLL_IMAGES, { stepPx: 30, maxPx: 20_000 }));
+    const traceAt = args.indexOf('--trace');
+    const trace = traceAt >= 0 ? args[traceAt + 1] : undefined;
+    scrollLine(
+      await scrollGrid(large, SCROLL_IMAGES, {
+        stepPx: 30,
+        maxPx: 20_000,
+        ...(trace ? { trace: path.resolve(trace) } : {}),
+      }),
+    );
+    if (trace) console.log(`  trace of the last line written to ${path.resolve(trace)}`);
   } finally {
     if (built) await rm(built, { recursive: true, force: true });
   }
