@@ -7,10 +7,11 @@
 // browser shell instead: Vite rebuilds dist/renderer on change (reload the page), and the browser
 // shell restarts after each rebuild of the Node side. Arguments after `--` go to the shell.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { context } from 'esbuild';
 import { build as viteBuild, createServer } from 'vite';
+import { nodeBundles } from './node-bundles.mjs';
 import { ELECTRON_MISSING, electronBinary, electronEnv, root } from './start.mjs';
 
 const args = process.argv.slice(2);
@@ -18,9 +19,8 @@ const STARTUP_GRACE_MS = 5000;
 const viteConfig = join(root, 'vite.config.ts');
 
 // ---------------------------------------------------------------------------------------------
-// The Node side, as in build/scripts/bundle.mjs, in watch mode.
+// The Node side, as build/scripts/bundle.mjs builds it, in watch mode.
 
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 let onRebuilt = () => undefined;
 let debounce;
 const firstBuilds = [];
@@ -45,37 +45,9 @@ function notify() {
     },
   };
 }
-const common = {
-  absWorkingDir: root,
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  sourcemap: true,
-  logLevel: 'warning',
-  define: { __ATELIER_VERSION__: JSON.stringify(pkg.version) },
-};
-const contexts = await Promise.all([
-  context({
-    ...common,
-    entryPoints: { main: 'electron/main.ts', 'web/cli': 'electron/web/cli.ts' },
-    outdir: 'dist/electron',
-    format: 'esm',
-    packages: 'external',
-    plugins: [notify()],
-    banner: {
-      js: "import { createRequire as __atelierCreateRequire } from 'node:module'; const require = __atelierCreateRequire(import.meta.url);",
-    },
-  }),
-  context({
-    ...common,
-    entryPoints: { preload: 'electron/preload.ts' },
-    outdir: 'dist/electron',
-    outExtension: { '.js': '.cjs' },
-    format: 'cjs',
-    external: ['electron'],
-    plugins: [notify()],
-  }),
-]);
+const contexts = await Promise.all(
+  nodeBundles(() => [notify()]).map((options) => context(options)),
+);
 await Promise.all(contexts.map((ctx) => ctx.watch()));
 await Promise.all(firstBuilds);
 
