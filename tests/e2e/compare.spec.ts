@@ -210,6 +210,21 @@ test('each mode: at 100% and after a pan, the same point of both pictures lines 
   }
 });
 
+test('two pictures chosen in the file chooser open side by side', async ({ app }) => {
+  const { small, big } = await pictures();
+  await openCompare(app);
+  const chooser = app.waitForEvent('filechooser');
+  await app.getByRole('button', { name: 'Choose files…' }).click();
+  const dialog = await chooser;
+  expect(dialog.isMultiple()).toBe(true);
+  await dialog.setFiles([
+    { name: 'original.png', mimeType: 'image/png', buffer: small },
+    { name: 'upscale-4x.png', mimeType: 'image/png', buffer: big },
+  ]);
+  await expect(app.getByTestId('label-0')).toContainText('160 × 120 px');
+  await expect(app.getByTestId('label-1')).toContainText('640 × 480 px');
+});
+
 test('mode switches keep the zoom and the position', async ({ app }) => {
   await openDropped(app);
   await app.getByRole('button', { name: '200%', exact: true }).click();

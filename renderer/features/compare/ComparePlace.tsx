@@ -6,6 +6,7 @@ import { EmptyState } from '../../ui/EmptyState';
 import { Icon } from '../../ui/Icon';
 import { PlaceHeader } from '../../ui/PlaceHeader';
 import { Segmented } from '../../ui/Segmented';
+import { PICTURE_TYPES, useFilePicker } from '../../ui/useFilePicker';
 import { layoutFrame, stepZoom, zoomLabel, zoomOf, zoomTo } from './geometry';
 import { Picker } from './Picker';
 import { devicePixelRatio, sideName, sizeLabel, Viewer } from './Viewer';
@@ -125,7 +126,11 @@ export function ComparePlace() {
   }, [waiting, openLibraryIds]);
   const [dragging, setDragging] = useState(false);
   const depth = useRef(0);
-  const fileInput = useRef<HTMLInputElement>(null);
+  const filePicker = useFilePicker({
+    accept: PICTURE_TYPES,
+    multiple: true,
+    onFiles: (files) => void takeFiles(files),
+  });
   const [left, right] = pictures;
   const ready = left !== null && right !== null;
   const one = left ?? right;
@@ -200,21 +205,7 @@ export function ComparePlace() {
         onDrop={onDrop}
         data-testid="compare-drop"
       >
-        <input
-          ref={fileInput}
-          type="file"
-          accept="image/png,image/jpeg,image/webp"
-          multiple
-          className="visually-hidden"
-          tabIndex={-1}
-          aria-hidden="true"
-          data-testid="compare-files"
-          onChange={(event) => {
-            const files = [...(event.currentTarget.files ?? [])];
-            event.currentTarget.value = '';
-            void takeFiles(files);
-          }}
-        />
+        {filePicker.input}
         {ready ? (
           <>
             <div className="compare-toolbar" role="toolbar" aria-label="Compare tools">
@@ -297,7 +288,7 @@ export function ComparePlace() {
                   <Icon name="library" size={16} />
                   <span>Compare with…</span>
                 </button>
-                <button type="button" className="button" onClick={() => fileInput.current?.click()}>
+                <button type="button" className="button" onClick={filePicker.open}>
                   <Icon name="folder" size={16} />
                   <span>Choose files…</span>
                 </button>

@@ -3,6 +3,7 @@ import type { LibraryItem } from '../../../shared/api';
 import { getBridge } from '../../state/bridge';
 import { messageOf } from '../../state/connection';
 import { libraryMediaUrl, useCompare } from '../../state/compare';
+import { PICTURE_TYPES, useFilePicker } from '../../ui/useFilePicker';
 
 const RECENT = 40;
 
@@ -12,7 +13,15 @@ const RECENT = 40;
  */
 export function Picker({ open, onClose }: { open: boolean; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
+  const filePicker = useFilePicker({
+    accept: PICTURE_TYPES,
+    multiple: true,
+    onFiles: (files) => {
+      onClose();
+      if (files.length === 1 && files[0]) void setPicture(side, { file: files[0] });
+      else void takeFiles(files);
+    },
+  });
   const [entries, setEntries] = useState<{ item: LibraryItem; thumb: string }[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const pictures = useCompare((s) => s.pictures);
@@ -118,23 +127,8 @@ export function Picker({ open, onClose }: { open: boolean; onClose: () => void }
         )}
       </div>
       <footer className="compare-picker__footer">
-        <input
-          ref={fileInput}
-          type="file"
-          accept="image/png,image/jpeg,image/webp"
-          multiple
-          className="visually-hidden"
-          tabIndex={-1}
-          aria-hidden="true"
-          onChange={(event) => {
-            const files = [...(event.currentTarget.files ?? [])];
-            event.currentTarget.value = '';
-            onClose();
-            if (files.length === 1 && files[0]) void setPicture(side, { file: files[0] });
-            else void takeFiles(files);
-          }}
-        />
-        <button type="button" className="button" onClick={() => fileInput.current?.click()}>
+        {filePicker.input}
+        <button type="button" className="button" onClick={filePicker.open}>
           Choose files on this computer…
         </button>
       </footer>

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useState, type DragEvent } from 'react';
 import { useCreate } from '../../state/create';
 import { LIBRARY_DRAG_TYPE, mediaUrl, useLibrary } from '../../state/library';
 import { Icon } from '../../ui/Icon';
+import { useFilePicker } from '../../ui/useFilePicker';
 
 function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
@@ -66,7 +67,12 @@ export function DropZone({ label, error }: { label: string; error?: string | und
   const takeFile = useCreate((s) => s.takeFile);
   const clearInput = useCreate((s) => s.clearInput);
   const [over, setOver] = useState(false);
-  const fileRef = useRef<HTMLInputElement>(null);
+  const filePicker = useFilePicker({
+    accept: 'image/*',
+    onFiles: ([file]) => {
+      if (file) void takeFile(file);
+    },
+  });
 
   useEffect(() => {
     const onPaste = (event: ClipboardEvent) => {
@@ -136,7 +142,7 @@ export function DropZone({ label, error }: { label: string; error?: string | und
         )}
         <p className="drop__help" id="drop-help">
           Drag from your files, paste with {pasteKey()}, or
-          <button type="button" className="link-button" onClick={() => fileRef.current?.click()}>
+          <button type="button" className="link-button" onClick={filePicker.open}>
             choose a file
           </button>
           {input ? (
@@ -148,19 +154,7 @@ export function DropZone({ label, error }: { label: string; error?: string | und
             </>
           ) : null}
         </p>
-        <input
-          ref={fileRef}
-          type="file"
-          accept="image/*"
-          hidden
-          data-testid="file-input"
-          aria-label="Choose a picture"
-          onChange={(event) => {
-            const file = event.target.files?.[0];
-            if (file) void takeFile(file);
-            event.target.value = '';
-          }}
-        />
+        {filePicker.input}
       </div>
       {message ? (
         <p className="field__error" role="alert">
