@@ -7,7 +7,7 @@
  * (the person's click) does.
  */
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -30,7 +30,7 @@ import {
   type EndpointSpec,
   type ImageFormat,
 } from '../../../shared/endpoints';
-import { InputImageError, inspectImage, prepareInput } from '../images';
+import { InputImageError, inspectBytes, prepareInput, readImageInput } from '../images';
 import {
   createJobQueue,
   createOnlineWatch,
@@ -136,11 +136,6 @@ function scalarParams(params: JsonObject): FormParams {
 }
 
 /** The job as the renderer sees it. */
-/** The prompt a picture carries in its metadata (read after inspectImage accepted the file). */
-async function promptOfFile(file: string): Promise<string | undefined> {
-  return embeddedPrompt(readEmbedded(await readFile(file)));
-}
-
 export function viewOf(job: Job): JobView {
   const result = JobResult.safeParse(job.result);
   const input = job.inputs[0];
@@ -340,15 +335,16 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
 
   async function describeStaged(input: Staged): Promise<InputView> {
     try {
-      const info = await inspectImage({ path: input.path });
-      const file = await stat(input.path);
-      const prompt = await promptOfFile(input.path);
+      // Read once: measured (header only), and the prompt it carries, if any.
+      const { bytes } = await readImageInput({ path: input.path });
+      const { info } = await inspectBytes(bytes, input.name);
+      const prompt = embeddedPrompt(readEmbedded(bytes));
       const view: InputView = {
         id: input.id,
         name: input.name,
         width: info.width,
         height: info.height,
-        bytes: file.size,
+        bytes: bytes.length,
         format: info.format,
         ...(prompt !== undefined ? { prompt } : {}),
       };

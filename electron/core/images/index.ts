@@ -1,7 +1,9 @@
 export { InputImageError, type InputImageErrorCode } from './errors';
 export {
+  inspectBytes,
   inspectImage,
   MAX_FILE_BYTES,
+  readImageInput,
   type ImageInfo,
   type ImageInput,
   type ReadOptions,
