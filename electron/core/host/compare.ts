@@ -7,7 +7,6 @@
  * Upscaling the smaller one uses nearest-neighbour, so its real pixels stay visible.
  */
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import sharp from 'sharp';
 import type { CompareSaved, CompareSide, CompareSource } from '../../../shared/api';
 import { LibraryError, resolveLibraryFile, type Library } from '../library';
@@ -246,10 +245,4 @@ export function createCompareService(options: CompareOptions): CompareService {
   };
 
   return { handlers };
-}
-
-/** The file of a staged input of Create (electron/core/host/create.ts keeps them there). */
-export function stagedInputFile(dataDir: string, id: string): string | null {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
-  return path.join(dataDir, 'inputs', `${id}.upload`);
 }

@@ -93,6 +93,8 @@ export interface CreateOptions {
 export interface CreateService {
   handlers: Pick<Handlers, CreateCallName>;
   queue: JobQueue;
+  /** The file of a picture taken as input (inputs.finish, inputs.fromPath), or null. */
+  stagedFile(id: string): string | null;
   setConcurrency(n: number): void;
   close(): Promise<void>;
 }
@@ -497,6 +499,10 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
   return {
     handlers,
     queue,
+    stagedFile(id) {
+      const input = staged.get(id);
+      return input?.view ? input.path : null;
+    },
     setConcurrency(n) {
       queue.setConcurrency(n);
     },

@@ -25,7 +25,7 @@ import { createServices, type Services } from './services';
 import { createAccount } from './account';
 import { createCreateService } from './create';
 import { createLibraryService, type LibraryService } from './library';
-import { createCompareService, stagedInputFile } from './compare';
+import { createCompareService } from './compare';
 import type { LibraryOptions, TrashFunction } from '../library';
 import { shellHandlers, type ShellServices } from './shell-services';
 import type { SandboxOptions } from '../sandbox';
@@ -179,7 +179,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const stopLibraryFolder = settings.subscribe(() => library.folderMayHaveChanged());
   const compare = createCompareService({
     library: () => library.current(),
-    stagedInput: (id) => stagedInputFile(dataDir, id),
+    stagedInput: (id) => create.stagedFile(id),
   });
 
   const handlers: Handlers = {

@@ -9,11 +9,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDispatch } from '../../../electron/core/rpc/dispatch';
-import {
-  createCompareService,
-  paneLayout,
-  stagedInputFile,
-} from '../../../electron/core/host/compare';
+import { createCompareService, paneLayout } from '../../../electron/core/host/compare';
 import { openLibrary, Sidecar, type Library } from '../../../electron/core/library';
 import type { Handlers } from '../../../electron/core/rpc/dispatch';
 
@@ -41,13 +37,16 @@ async function pixel(png: Buffer, x: number, y: number): Promise<[number, number
 let root: string;
 let library: Library;
 let dispatch: ReturnType<typeof createDispatch>;
+/** Create's staged inputs, by id (the host asks the create service). */
+let staged: Map<string, string>;
 
 beforeEach(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'atelier-compare-'));
   library = await openLibrary(path.join(root, 'library'), { watch: false });
+  staged = new Map();
   const service = createCompareService({
     library: () => Promise.resolve(library),
-    stagedInput: (id) => stagedInputFile(path.join(root, 'data'), id),
+    stagedInput: (id) => staged.get(id) ?? null,
   });
   dispatch = createDispatch(service.handlers as Handlers);
 });
@@ -126,9 +125,11 @@ describe('compare.save', () => {
     await mkdir(path.join(library.dir, 'inputs'), { recursive: true });
     await writeFile(path.join(library.dir, 'inputs', 'x.png'), await marked(20, 20, 0, 0, 4));
     const id = '0b9f3c52-6a0e-4c57-9a53-3c1e2b0d7f11';
-    await mkdir(path.join(root, 'data', 'inputs'), { recursive: true });
+    const upload = path.join(root, 'data', 'inputs', `${id}.upload`);
+    staged.set(id, upload);
+    await mkdir(path.dirname(upload), { recursive: true });
     await writeFile(
-      path.join(root, 'data', 'inputs', `${id}.upload`),
+      upload,
       await sharp(await marked(40, 20, 10, 10, 4))
         .jpeg()
         .toBuffer(),
