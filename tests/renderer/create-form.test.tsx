@@ -5,7 +5,6 @@
  */
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CallName, CallRequest, CallResponse, JobView } from '../../shared/api';
 import {
   ENDPOINTS,
   SD3_MODELS,
@@ -33,7 +32,7 @@ import { isLibraryPath } from '../../renderer/features/create/DropZone';
 import { useAccount } from '../../renderer/state/account';
 import { setBridge } from '../../renderer/state/bridge';
 import { useCreate } from '../../renderer/state/create';
-import type { RendererBridge } from '../../renderer/transport';
+import { FakeCore, WAITING_JOB } from './fakes';
 
 const form = (patch: Partial<FormState>): FormState => ({ ...INITIAL_FORM, ...patch });
 const image = { id: 'in1', name: 'a.png', width: 800, height: 600, bytes: 1000, format: 'png' };
@@ -180,9 +179,9 @@ describe('the input picture in the store', () => {
   afterEach(() => setBridge(null));
 
   it('prefills the Upscale prompt when the picture arrives, or when Upscale is chosen after', async () => {
-    setBridge({
-      invoke: () => Promise.resolve({ ...view, prompt: 'a fox in snow' }),
-    } as unknown as RendererBridge);
+    setBridge(
+      new FakeCore().handle('inputs.fromPath', () => ({ ...view, prompt: 'a fox in snow' })),
+    );
     useCreate.setState({ form: { ...INITIAL_FORM, tab: 'upscale' }, input: null, prefilled: null });
     await useCreate.getState().takePath('/library/fox.png');
     expect(useCreate.getState().form.prompt).toBe('a fox in snow');
@@ -204,32 +203,12 @@ describe('the input picture in the store', () => {
 });
 
 describe('the rendered form', () => {
-  const calls: { call: string; request: unknown }[] = [];
+  let core: FakeCore;
+  const calls = () => core.calls;
 
   beforeEach(() => {
-    calls.length = 0;
-    const bridge = {
-      invoke<C extends CallName>(call: C, request: CallRequest<C>): Promise<CallResponse<C>> {
-        calls.push({ call, request });
-        const job: JobView = {
-          id: 'j1',
-          kind: 'text-to-image',
-          endpoint: 'generate.core',
-          params: {},
-          createdAt: 1,
-          updatedAt: 1,
-          state: 'waiting',
-          attempts: 0,
-          mayHaveBeenCharged: false,
-        };
-        return Promise.resolve({ jobs: [job] } as CallResponse<C>);
-      },
-      on: () => () => undefined,
-      connection: { state: { status: 'online', message: null }, subscribe: () => () => undefined },
-      reconnect: () => undefined,
-      close: () => undefined,
-    } as unknown as RendererBridge;
-    setBridge(bridge);
+    core = new FakeCore().handle('jobs.add', () => ({ jobs: [WAITING_JOB] }));
+    setBridge(core);
     useCreate.setState({ form: INITIAL_FORM, problems: {}, runError: null, jobs: {} });
   });
 
@@ -252,12 +231,12 @@ describe('the rendered form', () => {
     const prompt = screen.getByRole('textbox', { name: 'Prompt' });
     fireEvent.keyDown(prompt, { key: 'Enter', ctrlKey: true });
     expect(await screen.findByRole('alert')).toHaveProperty('textContent', 'Required.');
-    expect(calls).toHaveLength(0);
+    expect(calls()).toHaveLength(0);
 
     fireEvent.change(prompt, { target: { value: 'a fox in snow' } });
     fireEvent.keyDown(prompt, { key: 'Enter', ctrlKey: true });
     await screen.findByRole('button', { name: /Make 2 images/ });
-    expect(calls[0]).toEqual({
+    expect(calls()[0]).toEqual({
       call: 'jobs.add',
       request: {
         kind: 'text-to-image',
@@ -285,11 +264,11 @@ describe('the rendered form', () => {
       await vi.waitFor(() => expect(asked).toHaveLength(1));
       expect(asked[0]).toMatch(/costs 6 credits .* balance is 5 credits/);
       await vi.waitFor(() => expect(useCreate.getState().running).toBe(false));
-      expect(calls).toHaveLength(0);
+      expect(calls()).toHaveLength(0);
 
       confirm.mockImplementation(() => true);
       fireEvent.click(screen.getByRole('button', { name: /Make 2 images · 6 credits/ }));
-      await vi.waitFor(() => expect(calls).toHaveLength(1));
+      await vi.waitFor(() => expect(calls()).toHaveLength(1));
     } finally {
       confirm.mockRestore();
       useAccount.setState({ credits: null });

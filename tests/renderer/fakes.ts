@@ -12,6 +12,7 @@ import {
   type CallResponse,
   type EventName,
   type EventPayload,
+  type JobView,
   type Settings,
 } from '../../shared/api';
 import type { SocketConstructor } from '../../renderer/transport/socket';
@@ -92,6 +93,19 @@ export const TEST_INFO: AppInfo = {
   dataDir: '/tmp/atelier-test-data',
 };
 
+/** A job just added to the queue (what jobs.add answers). */
+export const WAITING_JOB: JobView = {
+  id: 'j1',
+  kind: 'text-to-image',
+  endpoint: 'generate.core',
+  params: {},
+  createdAt: 1,
+  updatedAt: 1,
+  state: 'waiting',
+  attempts: 0,
+  mayHaveBeenCharged: false,
+};
+
 /** A RendererBridge over an in-memory core that behaves like the real one for the frame's calls. */
 export class FakeCore implements RendererBridge {
   settings: Settings = { ...DEFAULT_SETTINGS };
@@ -102,10 +116,29 @@ export class FakeCore implements RendererBridge {
   readonly connection = new FakeConnection();
   private readonly eventListeners = new Set<(event: string, payload: unknown) => void>();
 
+  private readonly handlers = new Map<CallName, (request: never) => unknown>();
+
+  /** Answers `call` with `handler` (a value, a promise, or a throw) instead of the built-in answer. */
+  handle<C extends CallName>(
+    call: C,
+    handler: (request: CallRequest<C>) => CallResponse<C> | Promise<CallResponse<C>>,
+  ): this {
+    this.handlers.set(call, handler);
+    return this;
+  }
+
   invoke<C extends CallName>(call: C, request: CallRequest<C>): Promise<CallResponse<C>> {
     this.calls.push({ call, request });
     if (this.failWith) return Promise.reject(this.failWith);
-    return Promise.resolve(this.answer(call, request) as CallResponse<C>);
+    const handler = this.handlers.get(call) as
+      ((request: CallRequest<C>) => CallResponse<C> | Promise<CallResponse<C>>) | undefined;
+    try {
+      return Promise.resolve(
+        handler ? handler(request) : (this.answer(call, request) as CallResponse<C>),
+      );
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   private answer(call: CallName, request: unknown): unknown {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LibraryItem } from '../../shared/api';
+import type { CallResponse, LibraryItem } from '../../shared/api';
 import { setBridge } from '../../renderer/state/bridge';
 import {
   EMPTY_FILTER,
@@ -8,7 +8,7 @@ import {
   useLibrary,
   useLibraryMove,
 } from '../../renderer/state/library';
-import type { RendererBridge } from '../../renderer/transport';
+import { FakeCore } from './fakes';
 
 function item(i: number): LibraryItem {
   return {
@@ -34,35 +34,28 @@ function item(i: number): LibraryItem {
 }
 
 const ALL = Array.from({ length: 450 }, (_, i) => item(i));
-let calls: { call: string; request: Record<string, unknown> }[];
+let core: FakeCore;
+/** The calls the store made, with their requests as plain records. */
+const calls = () => core.calls as { call: string; request: Record<string, unknown> }[];
 
 beforeEach(() => {
-  calls = [];
-  const invoke = vi.fn((call: string, request: Record<string, unknown>) => {
-    calls.push({ call, request });
-    switch (call) {
-      case 'library.folder':
-        return Promise.resolve({ dir: '/lib', isDefault: false, mediaBase: '', canReveal: false });
-      case 'library.query': {
-        const offset = Number(request.offset);
-        const limit = Number(request.limit);
-        return Promise.resolve({
-          total: ALL.length,
-          all: ALL.length,
-          offset,
-          entries: ALL.slice(offset, offset + limit),
-          facets: { models: ['core'], operations: ['text-to-image'] },
-        });
-      }
-      case 'library.delete':
-        return Promise.resolve({ token: 'TOKEN1', ids: request.ids });
-      case 'library.undoDelete':
-        return Promise.resolve({ entries: [ALL[0]] });
-      default:
-        return Promise.reject(new Error(`unexpected ${call}`));
-    }
-  });
-  setBridge({ invoke, on: () => () => undefined } as unknown as RendererBridge);
+  core = new FakeCore()
+    .handle('library.folder', () => ({
+      dir: '/lib',
+      isDefault: false,
+      mediaBase: '',
+      canReveal: false,
+    }))
+    .handle('library.query', ({ offset = 0, limit = PAGE_SIZE }) => ({
+      total: ALL.length,
+      all: ALL.length,
+      offset,
+      entries: ALL.slice(offset, offset + limit),
+      facets: { models: ['core'], operations: ['text-to-image'] },
+    }))
+    .handle('library.delete', ({ ids }) => ({ token: 'TOKEN1', ids }))
+    .handle('library.undoDelete', () => ({ entries: [ALL[0] ?? item(0)] }));
+  setBridge(core);
   useLibrary.setState({
     filter: EMPTY_FILTER,
     pages: {},
@@ -82,17 +75,17 @@ afterEach(() => {
 describe('library store', () => {
   it('asks the core page by page and finds items by index', async () => {
     await useLibrary.getState().load();
-    expect(calls.filter((c) => c.call === 'library.query')).toHaveLength(1);
-    expect(calls.at(-1)?.request).toMatchObject({ offset: 0, limit: PAGE_SIZE });
+    expect(calls().filter((c) => c.call === 'library.query')).toHaveLength(1);
+    expect(calls().at(-1)?.request).toMatchObject({ offset: 0, limit: PAGE_SIZE });
     expect(useLibrary.getState().total).toBe(450);
     expect(useLibrary.getState().itemAt(5)?.id).toBe('ID00005');
     expect(useLibrary.getState().itemAt(PAGE_SIZE + 1)).toBeUndefined();
     await useLibrary.getState().loadPage(1);
-    expect(calls.at(-1)?.request).toMatchObject({ offset: PAGE_SIZE, limit: PAGE_SIZE });
+    expect(calls().at(-1)?.request).toMatchObject({ offset: PAGE_SIZE, limit: PAGE_SIZE });
     expect(useLibrary.getState().itemAt(PAGE_SIZE + 1)?.id).toBe('ID00201');
     // A page already held is not asked again.
     await useLibrary.getState().loadPage(1);
-    expect(calls.filter((c) => c.call === 'library.query')).toHaveLength(2);
+    expect(calls().filter((c) => c.call === 'library.query')).toHaveLength(2);
   });
 
   it('turns the filter into the request', async () => {
@@ -101,24 +94,24 @@ describe('library store', () => {
       .getState()
       .setFilter({ favourites: true, sandbox: 'only', model: 'core', from: '2026-11-01' });
     await vi.runAllTimersAsync();
-    const request = calls.at(-1)?.request ?? {};
+    const request = calls().at(-1)?.request ?? {};
     expect(request).toMatchObject({ favourites: true, sandbox: true, models: ['core'] });
     expect(request.from).toBe(new Date(2026, 10, 1).getTime());
     useLibrary.getState().setFilter({ sandbox: 'none', text: '' });
     await vi.runAllTimersAsync();
-    expect(calls.at(-1)?.request).toMatchObject({ sandbox: false });
-    expect(calls.at(-1)?.request.text).toBeUndefined();
+    expect(calls().at(-1)?.request).toMatchObject({ sandbox: false });
+    expect(calls().at(-1)?.request.text).toBeUndefined();
   });
 
   it('patches a favourite in place without asking again', async () => {
     await useLibrary.getState().load();
-    const before = calls.length;
+    const before = calls().length;
     const first = ALL[0] ?? item(0);
     useLibrary
       .getState()
       .received({ added: [], updated: [{ ...first, favourite: true }], removed: [], reset: false });
     expect(useLibrary.getState().itemAt(0)?.favourite).toBe(true);
-    expect(calls.length).toBe(before);
+    expect(calls().length).toBe(before);
   });
 
   it('selects with replace, toggle and range', async () => {
@@ -139,7 +132,7 @@ describe('library store', () => {
       undoToken: 'TOKEN1',
     });
     await useLibrary.getState().undo();
-    expect(calls.at(-1)).toEqual({ call: 'library.undoDelete', request: { token: 'TOKEN1' } });
+    expect(calls().at(-1)).toEqual({ call: 'library.undoDelete', request: { token: 'TOKEN1' } });
     expect(useLibrary.getState().toast?.message).toBe('Restored 1 image.');
   });
 
@@ -156,18 +149,11 @@ describe('library store', () => {
 
 describe('moving the library', () => {
   it('shows the progress of its own move only, then says what it did', async () => {
-    let emit: ((payload: { done: number; total: number }) => void) | undefined;
-    let answer: ((value: unknown) => void) | undefined;
-    setBridge({
-      invoke: () => new Promise((resolve) => (answer = resolve)),
-      on: (_event: string, listener: (payload: { done: number; total: number }) => void) => {
-        emit = listener;
-        return () => (emit = undefined);
-      },
-    } as unknown as RendererBridge);
+    let answer: ((value: CallResponse<'library.move'>) => void) | undefined;
+    setBridge(core.handle('library.move', () => new Promise((resolve) => (answer = resolve))));
     const moving = useLibraryMove.getState().move('/new/library');
     expect(useLibraryMove.getState().progress).toEqual({ done: 0, total: 0 });
-    emit?.({ done: 3, total: 10 });
+    core.emit('library.moving', { done: 3, total: 10 });
     expect(useLibraryMove.getState().progress).toEqual({ done: 3, total: 10 });
     answer?.({ dir: '/new/library', moved: 10, pictures: 5, left: 1 });
     await moving;
@@ -176,15 +162,16 @@ describe('moving the library', () => {
       'Moved 5 pictures (10 files with their recipes) to /new/library. 1 stayed in the old folder: a different file already had their name in the new one.',
     );
     // A late progress event is not listened to any more.
-    expect(emit).toBeUndefined();
+    core.emit('library.moving', { done: 10, total: 10 });
+    expect(useLibraryMove.getState().progress).toBeNull();
   });
 
   it("keeps the core's sentence when the move fails", async () => {
-    setBridge({
-      invoke: () =>
+    setBridge(
+      core.handle('library.move', () =>
         Promise.reject(new Error('The new folder’s drive is full after 3 of 10 files.')),
-      on: () => () => undefined,
-    } as unknown as RendererBridge);
+      ),
+    );
     await useLibraryMove.getState().move('/full/drive');
     expect(useLibraryMove.getState()).toMatchObject({ progress: null, outcome: null });
     expect(useLibraryMove.getState().error).toMatch(/drive is full/);

@@ -1,19 +1,16 @@
 import { act, cleanup, render } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AppCommand, JobView } from '../../../shared/api';
+import type { AppCommand, LibraryItem } from '../../../shared/api';
 import { useAppCommands } from '../../../renderer/app/useAppCommands';
 import { INITIAL_FORM } from '../../../renderer/features/create/form';
 import { setBridge } from '../../../renderer/state/bridge';
 import { useCreate } from '../../../renderer/state/create';
 import { useNavigation } from '../../../renderer/state/navigation';
-import type { RendererBridge } from '../../../renderer/transport';
+import { FakeCore, WAITING_JOB } from '../fakes';
 
-let listeners: ((payload: { command: AppCommand }) => void)[] = [];
-let openFiles: ((payload: { paths: string[] }) => void) | null = null;
-const send = (payload: { command: AppCommand }) => {
-  for (const listener of listeners) listener(payload);
-};
-const invoke = vi.fn();
+let core: FakeCore;
+const send = (payload: { command: AppCommand }) => core.emit('app.command', payload);
+const calls = () => core.calls.map(({ call, request }) => [call, request] as const);
 
 function Probe() {
   useAppCommands();
@@ -21,29 +18,8 @@ function Probe() {
 }
 
 beforeEach(() => {
-  listeners = [];
-  openFiles = null;
-  invoke.mockReset();
-  const job: JobView = {
-    id: 'j1',
-    kind: 'text-to-image',
-    endpoint: 'generate.core',
-    params: {},
-    createdAt: 1,
-    updatedAt: 1,
-    state: 'waiting',
-    attempts: 0,
-    mayHaveBeenCharged: false,
-  };
-  invoke.mockResolvedValue({ jobs: [job] });
-  setBridge({
-    invoke,
-    on: (event: string, listener: (payload: { command: AppCommand }) => void) => {
-      if (event === 'app.command') listeners.push(listener);
-      if (event === 'app.openFiles') openFiles = listener as unknown as typeof openFiles;
-      return () => undefined;
-    },
-  } as unknown as RendererBridge);
+  core = new FakeCore().handle('jobs.add', () => ({ jobs: [WAITING_JOB] }));
+  setBridge(core);
   useNavigation.setState({ place: 'library', focusRequest: 0 });
   useCreate.setState({
     form: { ...INITIAL_FORM, prompt: 'an old prompt' },
@@ -63,17 +39,15 @@ describe('menu commands', () => {
     act(() => send({ command: 'new-generation' }));
     expect(useNavigation.getState().place).toBe('create');
     expect(useCreate.getState().form.prompt).toBe('');
-    expect(invoke).not.toHaveBeenCalled();
+    expect(calls()).toEqual([]);
   });
 
   it('Run runs the Create form as it is', async () => {
     render(<Probe />);
     act(() => send({ command: 'run' }));
     expect(useNavigation.getState().place).toBe('create');
-    await vi.waitFor(() => expect(invoke).toHaveBeenCalledTimes(1));
-    const [call, request] = invoke.mock.calls[0] as [string, { params: { prompt?: string } }];
-    expect(call).toBe('jobs.add');
-    expect(request.params.prompt).toBe('an old prompt');
+    await vi.waitFor(() => expect(calls()).toHaveLength(1));
+    expect(calls()[0]).toMatchObject(['jobs.add', { params: { prompt: 'an old prompt' } }]);
   });
 
   it('Go to Compare moves there', () => {
@@ -83,17 +57,20 @@ describe('menu commands', () => {
   });
 
   it('an image opened with Atelier lands in the Library and is offered to Create', async () => {
-    invoke.mockImplementation((call: string) =>
-      Promise.resolve(
-        call === 'inputs.fromPath'
-          ? { id: 'in1', name: 'cat.png', width: 640, height: 480, bytes: 1000, format: 'png' }
-          : {},
-      ),
-    );
+    core
+      .handle('library.import', ({ path }) => imported(path))
+      .handle('inputs.fromPath', () => ({
+        id: 'in1',
+        name: 'cat.png',
+        width: 640,
+        height: 480,
+        bytes: 1000,
+        format: 'png',
+      }));
     render(<Probe />);
-    act(() => openFiles?.({ paths: ['/home/ann/cat.png', '/home/ann/dog.webp'] }));
+    act(() => core.emit('app.openFiles', { paths: ['/home/ann/cat.png', '/home/ann/dog.webp'] }));
     await vi.waitFor(() => expect(useCreate.getState().input?.name).toBe('cat.png'));
-    expect(invoke.mock.calls.map(([call, request]) => [call, request] as unknown)).toEqual([
+    expect(calls()).toEqual([
       ['library.import', { path: '/home/ann/cat.png' }],
       ['library.import', { path: '/home/ann/dog.webp' }],
       ['inputs.fromPath', { path: '/home/ann/cat.png' }],
@@ -102,3 +79,28 @@ describe('menu commands', () => {
     expect(useCreate.getState().form.tab).toBe('transform');
   });
 });
+
+/** The library entry of a picture imported from `path`. */
+function imported(path: string): LibraryItem {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return {
+    id: `ID-${name}`,
+    path: `2026-11-30/${name}`,
+    operation: 'import',
+    endpoint: null,
+    model: null,
+    prompt: '',
+    negativePrompt: '',
+    seed: null,
+    createdAt: '2026-11-30T12:00:00.000Z',
+    createdMs: Date.UTC(2026, 10, 30, 12),
+    format: name.endsWith('.webp') ? 'webp' : 'png',
+    width: 640,
+    height: 480,
+    bytes: 1000,
+    sha256: '0123456789abcdef0123',
+    favourite: false,
+    sandbox: false,
+    credits: null,
+  };
+}
