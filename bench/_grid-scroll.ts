@@ -21,6 +21,8 @@ export interface ScrollResult {
   p50: number;
   p95: number;
   max: number;
+  /** Frames that missed at least one display refresh (longer than 20 ms). */
+  late: number;
   /** Frames longer than two frame intervals (33.4 ms): visible stutters. */
   long: number;
   nodesAtStart: number;
@@ -188,6 +190,7 @@ export async function scrollGrid(
       p50: at(0.5),
       p95: at(0.95),
       max: sorted[sorted.length - 1] ?? 0,
+      late: sorted.filter((ms) => ms > 20).length,
       long: sorted.filter((ms) => ms > 33.4).length,
       nodesAtStart: measured.nodesAtStart,
       nodesMax: measured.nodesMax,

@@ -267,7 +267,7 @@ function scrollLine(r: ScrollResult): void {
   console.log(
     `  ${r.images.toLocaleString('en-US').padStart(6)} images, ${String(r.stepPx).padStart(3)} px/frame: ` +
       `${r.frames} frames over ${(r.scrolledPx / 1000).toFixed(0)}k px in ${r.seconds.toFixed(1)} s; ` +
-      `frame p50 ${f(r.p50)}, p95 ${f(r.p95)}, max ${f(r.max)}, ${r.long} over 33 ms; ` +
+      `frame p50 ${f(r.p50)}, p95 ${f(r.p95)}, max ${f(r.max)}; ${r.late} late (over 20 ms), ${r.long} over 33 ms; ` +
       `DOM nodes ${r.nodesAtStart} at the top, ${r.nodesMax} at most; ${r.thumbsLoaded} thumbnails loaded while scrolling`,
   );
 }
