@@ -330,6 +330,7 @@ export const useLibrary = create<LibraryState>()((set, get) => ({
 
   importFiles: async (files) => {
     const images = files.filter((f) => /^image\/(png|jpeg|webp)$/.test(f.type) || f.type === '');
+    const skipped = files.length - images.length;
     if (images.length === 0) {
       set({ toast: { message: 'Only PNG, JPEG and WebP images can be added to the library.' } });
       return;
@@ -350,7 +351,15 @@ export const useLibrary = create<LibraryState>()((set, get) => ({
     }
     const what =
       added === 1 ? 'Added 1 image to the library.' : `Added ${added} images to the library.`;
-    set({ toast: { message: failure ? `${added > 0 ? `${what} ` : ''}${failure}` : what } });
+    const left =
+      skipped === 0
+        ? ''
+        : ` ${skipped === 1 ? '1 file was' : `${skipped} files were`} not PNG, JPEG or WebP and stayed out.`;
+    set({
+      toast: {
+        message: (failure ? `${added > 0 ? `${what} ` : ''}${failure}` : what) + left,
+      },
+    });
   },
 
   reveal: async (item) => {

@@ -72,8 +72,8 @@ test.afterAll(async () => {
   await sandbox.close();
 });
 
-async function openLibrary(page: Page) {
-  await page.goto(shell.url);
+async function openLibrary(page: Page, url = shell.url) {
+  await page.goto(url);
   await page
     .getByRole('navigation', { name: 'Places' })
     .getByRole('button', { name: /Library/ })
@@ -298,6 +298,44 @@ test('a dropped image is imported; an image made in Create appears live', async 
   await expect(cells(page).first()).toHaveAccessibleName(/a paper boat on a pond/);
 });
 
+test('an empty library: pictures chosen with Add pictures…, anything else left out and said', async ({
+  page,
+}) => {
+  const empty = await startShell({
+    STABILITY_API_BASE: sandbox.url,
+    STABILITY_API_KEY: SANDBOX_API_KEY,
+  });
+  try {
+    await openLibrary(page, empty.url);
+    await expect(page.getByText('Your library is empty')).toBeVisible();
+    let chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Add pictures…' }).click();
+    await (
+      await chooser
+    ).setFiles([
+      { name: 'harbour.png', mimeType: 'image/png', buffer: await picture(7, 120, 80) },
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') },
+    ]);
+    await expect(
+      page.getByText(
+        'Added 1 image to the library. 1 file was not PNG, JPEG or WebP and stayed out.',
+      ),
+    ).toBeVisible();
+    await expect(count(page)).toHaveText('1 image');
+    await expect(cells(page).first()).toHaveAccessibleName(/harbour/);
+
+    // Once there are pictures, the button sits in the header.
+    chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Add pictures…' }).click();
+    await (
+      await chooser
+    ).setFiles({ name: 'dunes.png', mimeType: 'image/png', buffer: await picture(8, 80, 80) });
+    await expect(count(page)).toHaveText('2 images');
+  } finally {
+    await stopShell(empty);
+  }
+});
+
 test('screenshots of the Library', async ({ page }) => {
   mkdirSync('test-results/screenshots', { recursive: true });
   const empty = await startShell({
@@ -331,11 +369,7 @@ test('screenshots of the Library', async ({ page }) => {
         await page.screenshot({ path: `test-results/screenshots/library-detail-${suffix}.png` });
         await page.keyboard.press('Escape');
 
-        await page.goto(empty.url);
-        await page
-          .getByRole('navigation', { name: 'Places' })
-          .getByRole('button', { name: /Library/ })
-          .click();
+        await openLibrary(page, empty.url);
         await expect(page.getByText('Your library is empty')).toBeVisible();
         await page.screenshot({ path: `test-results/screenshots/library-empty-${suffix}.png` });
       }

@@ -283,7 +283,7 @@ export function ComparePlace() {
                   picture.
                 </p>
               ) : null}
-              <div className="compare-empty__actions">
+              <div className="empty__actions">
                 <button type="button" className="button" onClick={() => setPickerOpen(true)}>
                   <Icon name="library" size={16} />
                   <span>Compare with…</span>

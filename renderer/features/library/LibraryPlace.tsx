@@ -9,6 +9,7 @@ import {
 } from '../../state/library';
 import { EmptyState } from '../../ui/EmptyState';
 import { PlaceHeader } from '../../ui/PlaceHeader';
+import { PICTURE_TYPES, useFilePicker } from '../../ui/useFilePicker';
 import { compareTwo } from './actions';
 import { LibraryDetail, operationLabel } from './LibraryDetail';
 import { LibraryGrid } from './LibraryGrid';
@@ -236,15 +237,27 @@ export function LibraryPlace() {
 
   const empty = all === 0;
   const noMatch = !empty && all !== null && total === 0;
+  const filePicker = useFilePicker({
+    accept: PICTURE_TYPES,
+    multiple: true,
+    onFiles: (files) => void useLibrary.getState().importFiles(files),
+  });
 
   return (
     <>
       <PlaceHeader title="Library">
         {folder ? (
           <span className="library-folder muted" title={folder.dir}>
-            {folder.dir}
+            {/* Cut from the left (the folder's own name matters most), read left to right. */}
+            <span dir="ltr">{folder.dir}</span>
           </span>
         ) : null}
+        {!empty ? (
+          <button type="button" className="button button--small" onClick={filePicker.open}>
+            Add pictures…
+          </button>
+        ) : null}
+        {filePicker.input}
       </PlaceHeader>
       <div
         className={dropping ? 'library library--dropping' : 'library'}
@@ -283,20 +296,25 @@ export function LibraryPlace() {
             <EmptyState
               icon="library"
               title="Your library is empty"
-              note="Drop images here to add them to the library."
+              note="Or drop images here: PNG, JPEG or WebP."
             >
               <p>
                 Every image you make lands here and in your library folder, with the prompt and
                 settings that made it. The folder is yours: back it up, sync it, or open the images
                 in any other program.
               </p>
+              <div className="empty__actions">
+                <button type="button" className="button" onClick={filePicker.open}>
+                  Add pictures…
+                </button>
+              </div>
             </EmptyState>
           </div>
         ) : noMatch ? (
           <div className="place__content place__content--center">
             <EmptyState icon="image" title="No images match">
               <p>Nothing in the library matches these filters.</p>
-              <p>
+              <div className="empty__actions">
                 <button
                   type="button"
                   className="button"
@@ -305,7 +323,7 @@ export function LibraryPlace() {
                 >
                   Clear filters
                 </button>
-              </p>
+              </div>
             </EmptyState>
           </div>
         ) : (
