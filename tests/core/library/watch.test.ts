@@ -1,8 +1,9 @@
 /**
  * The folder watcher, on real folders: which folder it says changed, what it ignores, and (on
  * Linux, one watch per folder) that it watches exactly the folders it is given, a new one reported
- * once when first watched.
+ * once when first watched; a folder the system refuses to watch is polled until it may be watched.
  */
+import { watch } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -95,6 +96,61 @@ describe('one watch per folder (Linux)', () => {
     });
     watcher.sync(['', 'gone']);
     expect(errors).toEqual([]);
+  });
+});
+
+describe('a folder the system will not watch', () => {
+  /** fs.watch, refusing the folders in `refuse` as Linux does past its limit of watches. */
+  const refuse = new Set<string>();
+  const limitedWatch = ((file: string, ...rest: unknown[]) => {
+    if (refuse.has(path.relative(dir, file))) {
+      throw Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), {
+        code: 'ENOSPC',
+      });
+    }
+    return (watch as (...args: unknown[]) => ReturnType<typeof watch>)(file, ...rest);
+  }) as typeof watch;
+  const errors: string[] = [];
+  const startLimited = (recursive: boolean) =>
+    watchFolders(dir, {
+      recursive,
+      pollMs: 40,
+      watch: limitedWatch,
+      ignored: () => false,
+      onChange: (relDir) => changed.push(relDir),
+      onError: (relDir) => errors.push(relDir),
+    });
+  beforeEach(() => {
+    refuse.clear();
+    errors.length = 0;
+  });
+
+  it('is said once, looked at every few seconds, and watched once the system allows', async () => {
+    refuse.add('2026-01-02');
+    watcher = startLimited(false);
+    watcher.sync(['', '2026-01-01', '2026-01-02']);
+    await waitFor(() => changed.filter((d) => d === '2026-01-02').length >= 3);
+    expect(errors).toEqual(['2026-01-02']);
+    expect(changed.every((d) => d === '2026-01-02')).toBe(true);
+
+    refuse.clear(); // e.g. another program let go of its watches
+    await settle(); // the next poll watches it, and polling stops
+    await settle();
+    await writeFile(path.join(dir, '2026-01-02', 'c.png'), 'x');
+    await waitFor(() => changed.includes('2026-01-02'));
+    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(changed).toEqual([]);
+    expect(errors).toEqual(['2026-01-02']);
+  });
+
+  it('a refused recursive watch looks at every folder of the index', async () => {
+    refuse.add('');
+    watcher = startLimited(true);
+    watcher.sync(['', '2026-01-01', '2026-01-01/nested']);
+    await waitFor(() => changed.includes('2026-01-01/nested'));
+    expect(new Set(changed)).toEqual(new Set(['', '2026-01-01', '2026-01-01/nested']));
+    expect(errors).toEqual(['']);
   });
 });
 
