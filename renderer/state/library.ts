@@ -419,8 +419,30 @@ function forgetFolder(): void {
 }
 
 /** Follows library.changed while the Library is shown (returns the unsubscribe). */
+/** A return to the window reads the folder again at most this often. */
+export const REFRESH_EVERY_MS = 10_000;
+
+/**
+ * While the Library shows: its changes as they come, and the folder read again when the Library
+ * opens and when the window comes back to the front (at most every REFRESH_EVERY_MS), for changes
+ * no watch can see, such as those on a network drive.
+ */
 export function followLibrary(): () => void {
-  return getBridge().on('library.changed', (change) => useLibrary.getState().received(change));
+  const bridge = getBridge();
+  const stop = bridge.on('library.changed', (change) => useLibrary.getState().received(change));
+  let last = -Infinity;
+  const refresh = () => {
+    if (Date.now() - last < REFRESH_EVERY_MS) return;
+    last = Date.now();
+    // What it finds comes as library.changed; a folder that cannot be read is load()'s to say.
+    bridge.invoke('library.refresh', {}).catch(() => undefined);
+  };
+  refresh();
+  window.addEventListener('focus', refresh);
+  return () => {
+    stop();
+    window.removeEventListener('focus', refresh);
+  };
 }
 
 /**

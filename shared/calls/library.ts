@@ -182,6 +182,14 @@ export const libraryCalls = {
   /** Where the library is and how to reach its images. */
   'library.folder': { request: Empty, response: LibraryFolder },
   /**
+   * Reads the folder again now (only the folders that changed since it was last read), for what
+   * a watch cannot see, such as a library on a network drive. The changes come as library.changed.
+   */
+  'library.refresh': {
+    request: Empty,
+    response: z.object({ added: z.number(), updated: z.number(), removed: z.number() }),
+  },
+  /**
    * Moves every picture of the library (with its sidecar, inputs and folders) to another folder,
    * which becomes the library folder. Progress comes as library.moving events.
    */

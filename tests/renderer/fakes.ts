@@ -152,6 +152,8 @@ export class FakeCore implements RendererBridge {
       // An empty library, so the Library place shows its empty state.
       case 'library.folder':
         return { dir: '/pictures/Atelier', isDefault: true, mediaBase: '', canReveal: false };
+      case 'library.refresh':
+        return { added: 0, updated: 0, removed: 0 };
       case 'library.query':
         return {
           total: 0,

@@ -3,6 +3,8 @@ import type { CallResponse, LibraryItem } from '../../shared/api';
 import { setBridge } from '../../renderer/state/bridge';
 import {
   EMPTY_FILTER,
+  REFRESH_EVERY_MS,
+  followLibrary,
   PAGE_SIZE,
   thumbUrl,
   useLibrary,
@@ -144,6 +146,36 @@ describe('library store', () => {
         one,
       ),
     ).toBe('atelier-media://library/thumb/ID00001/256?v=abcdef012345');
+  });
+});
+
+describe('following the library', () => {
+  it('reads the folder again when it opens and when the window comes back, not more often', async () => {
+    vi.useFakeTimers();
+    core.handle('library.refresh', () => ({ added: 0, updated: 0, removed: 0 }));
+    const refreshes = () => calls().filter((c) => c.call === 'library.refresh').length;
+    const stop = followLibrary();
+    expect(refreshes()).toBe(1);
+    window.dispatchEvent(new Event('focus'));
+    expect(refreshes()).toBe(1);
+    await vi.advanceTimersByTimeAsync(REFRESH_EVERY_MS);
+    window.dispatchEvent(new Event('focus'));
+    expect(refreshes()).toBe(2);
+
+    // What the core finds arrives as changes, which the store takes.
+    await useLibrary.getState().load();
+    core.emit('library.changed', {
+      added: [],
+      updated: [{ ...(ALL[0] ?? item(0)), favourite: true }],
+      removed: [],
+      reset: false,
+    });
+    expect(useLibrary.getState().itemAt(0)?.favourite).toBe(true);
+
+    stop();
+    await vi.advanceTimersByTimeAsync(REFRESH_EVERY_MS);
+    window.dispatchEvent(new Event('focus'));
+    expect(refreshes()).toBe(2);
   });
 });
 

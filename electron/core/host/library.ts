@@ -42,6 +42,7 @@ export type LibraryCallName =
   | 'library.importFinish'
   | 'library.reveal'
   | 'library.folder'
+  | 'library.refresh'
   | 'library.move';
 
 /** The URL prefix of media in the Electron shell (see electron/shell/media.ts). */
@@ -443,6 +444,15 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
         moving = false;
       }
     },
+    'library.refresh': () =>
+      withLibrary(async (library) => {
+        const change = await library.refresh();
+        return {
+          added: change.added.length,
+          updated: change.updated.length,
+          removed: change.removed.length,
+        };
+      }),
     'library.folder': () =>
       Promise.resolve({
         dir: dir(),

@@ -245,6 +245,37 @@ describe('library calls through the host', () => {
     );
   });
 
+  it('refresh reads what no watch saw (a network drive), and announces it', async () => {
+    const host = await makeHost({ libraryOptions: { watch: false } });
+    const events: { added: Item[] }[] = [];
+    host.subscribe((event, payload) => {
+      if (event === 'library.changed') events.push(payload as { added: Item[] });
+    });
+    expect(value<Page>(await host.dispatch('library.query', {})).total).toBe(0);
+    const saved = await saveResult(libDir, {
+      bytes: await makeImage('png'),
+      format: 'png',
+      recipe: recipe(),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(value<Page>(await host.dispatch('library.query', {})).total).toBe(0);
+    expect(value(await host.dispatch('library.refresh', {}))).toEqual({
+      added: 1,
+      updated: 0,
+      removed: 0,
+    });
+    expect(value<Page>(await host.dispatch('library.query', {})).entries[0]?.id).toBe(
+      saved.entry.id,
+    );
+    await waitFor(() => events.some((e) => e.added.some((a) => a.id === saved.entry.id)));
+    // Nothing new: nothing to say.
+    expect(value(await host.dispatch('library.refresh', {}))).toEqual({
+      added: 0,
+      updated: 0,
+      removed: 0,
+    });
+  });
+
   it('follows the libraryDir setting: reopens on the new folder and says reset', async () => {
     const other = path.join(root, 'other');
     await seed(other);
