@@ -418,14 +418,13 @@ function forgetFolder(): void {
   useLibrary.setState({ folder: null, selected: [], detail: null });
 }
 
-/** Follows library.changed while the Library is shown (returns the unsubscribe). */
 /** A return to the window reads the folder again at most this often. */
 export const REFRESH_EVERY_MS = 10_000;
 
 /**
  * While the Library shows: its changes as they come, and the folder read again when the Library
  * opens and when the window comes back to the front (at most every REFRESH_EVERY_MS), for changes
- * no watch can see, such as those on a network drive.
+ * no watch can see, such as those on a network drive. Returns the way to stop.
  */
 export function followLibrary(): () => void {
   const bridge = getBridge();
