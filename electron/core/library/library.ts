@@ -21,6 +21,7 @@ import {
 import path from 'node:path';
 import { ulid } from 'ulid';
 import { writeFileAtomic } from '../fs/atomic';
+import { pathExists } from '../fs/exists';
 import { readIndexCache, writeIndexCache } from './cache';
 import { compareNewestFirst, entryFromSidecar, type LibraryEntry } from './entry';
 import { CACHE_DIR, INPUTS_DIR, LibraryError, checkSidecar, type Sidecar } from './format';
@@ -614,10 +615,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       const relDirs = new Set<string>();
       for (const rel of manifest.files) {
         const target = abs(rel);
-        const exists = await stat(target)
-          .then(() => true)
-          .catch(() => false);
-        if (exists) continue;
+        if (await pathExists(target)) continue;
         await mkdir(path.dirname(target), { recursive: true });
         await rename(path.join(tokenDir, ...rel.split('/')), target).catch(() => undefined);
         relDirs.add(parentOf(rel));

@@ -17,6 +17,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { copyFileAtomic, fsyncDir } from '../fs/atomic';
+import { pathExists } from '../fs/exists';
 import {
   CACHE_DIR,
   INPUTS_DIR,
@@ -91,15 +92,6 @@ async function sameContent(a: string, b: string): Promise<boolean> {
   return (await hashOf(a)) === (await hashOf(b));
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Removes the folders the move emptied (deepest first); keeps the library folder itself. */
 async function removeEmptyFolders(root: string, rel = ''): Promise<void> {
   let entries;
@@ -153,7 +145,7 @@ export async function moveLibrary(
     const folder = path.dirname(target);
     try {
       await mkdir(folder, { recursive: true });
-      if (await exists(target)) {
+      if (await pathExists(target)) {
         if (await sameContent(source, target)) {
           await rm(source);
           count(rel);

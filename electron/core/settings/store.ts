@@ -10,9 +10,10 @@
  *   serialized: each change applies to the result of the one before it.
  * - Keys this version does not know (written by a newer Atelier) are kept as they are.
  */
-import { access, mkdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic';
+import { pathExists } from '../fs/exists';
 import { DEFAULT_SETTINGS, Settings, SettingsPatch } from '../../../shared/api';
 import { fieldsFromIssues, PlainError } from '../rpc/dispatch';
 import { SETTINGS_FILE_NAME } from './paths';
@@ -224,20 +225,11 @@ async function moveAside(file: string, when: Date): Promise<string> {
   const stamp = when.toISOString().replace(/[:.]/g, '-');
   for (let attempt = 0; attempt < 100; attempt++) {
     const target = `${file}.corrupt-${stamp}${attempt === 0 ? '' : `-${attempt}`}`;
-    if (await exists(target)) continue;
+    if (await pathExists(target)) continue;
     await rename(file, target);
     return target;
   }
   throw new Error('no free name to move the settings file aside');
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function sameSettings(a: Settings, b: Settings): boolean {
