@@ -33,9 +33,6 @@ export const APP_SCHEME_PRIVILEGES: CustomScheme = {
   },
 };
 
-/** The Content-Type app:// serves a file of the built page with. */
-export const contentTypeFor = staticContentType;
-
 // The callback forms: Electron patches these to read inside app.asar.
 const realpathAsync = promisify(realpath);
 const lstatAsync = promisify(lstat);
@@ -140,7 +137,7 @@ export function createAppProtocolHandler(root: string, csp: string): ProtocolHan
       status: 200,
       headers: {
         ...common,
-        'Content-Type': contentTypeFor(file),
+        'Content-Type': staticContentType(file),
         'Content-Length': String(body.byteLength),
       },
     });

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { staticContentType } from '../../electron/core/fs/content-types';
 import {
   APP_SCHEME_PRIVILEGES,
-  contentTypeFor,
   createAppProtocolHandler,
   requestedSegments,
   resolveAppFile,
@@ -140,8 +140,8 @@ describe('the app:// handler', () => {
   });
 
   it('knows the usual content types', () => {
-    expect(contentTypeFor('x.MJS')).toBe('text/javascript; charset=utf-8');
-    expect(contentTypeFor('x.json')).toBe('application/json; charset=utf-8');
-    expect(contentTypeFor('x.webp')).toBe('image/webp');
+    expect(staticContentType('x.MJS')).toBe('text/javascript; charset=utf-8');
+    expect(staticContentType('x.json')).toBe('application/json; charset=utf-8');
+    expect(staticContentType('x.webp')).toBe('image/webp');
   });
 });

@@ -417,11 +417,10 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
         }
         await mkdir(target, { recursive: true });
         await useFolder(target);
-        let step = 1;
         const result = await moveLibrary(from, target, {
+          // About a hundred steps, whatever the size of the library.
           onProgress: ({ done, total }) => {
-            step = Math.max(1, Math.floor(total / 100));
-            if (done === total || done % step === 0)
+            if (done === total || done % Math.max(1, Math.floor(total / 100)) === 0)
               options.emit('library.moving', { done, total });
           },
         }).catch(async (error: unknown) => {

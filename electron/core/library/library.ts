@@ -24,7 +24,14 @@ import { writeFileAtomic } from '../fs/atomic';
 import { pathExists } from '../fs/exists';
 import { readIndexCache, writeIndexCache } from './cache';
 import { compareNewestFirst, entryFromSidecar, type LibraryEntry } from './entry';
-import { CACHE_DIR, INPUTS_DIR, LibraryError, checkSidecar, type Sidecar } from './format';
+import {
+  CACHE_DIR,
+  INPUTS_DIR,
+  LibraryError,
+  checkSidecar,
+  isHiddenName,
+  type Sidecar,
+} from './format';
 import { resolveLibraryFile, type ResolveResult } from './resolve';
 import {
   importImage,
@@ -413,7 +420,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     watcher = watchFolders(libraryDir, {
       ignored: (rel) => {
         const segments = rel.split('/');
-        return segments.some((s) => s.startsWith('.')) || segments[0] === INPUTS_DIR;
+        return segments.some(isHiddenName) || segments[0] === INPUTS_DIR;
       },
       onChange: markDirty,
       onError: (relDir, error) =>
