@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { Icon } from '../ui/Icon';
 import { useNavigation } from '../state';
-import { LIBRARY_DRAG_TYPE } from '../state/library';
+import { carriesPicture } from '../state/library';
 import { PLACES, PLACE_LABELS, type Place } from './places';
 import { shortcutLabel, usesCommandKey } from './platform';
 
@@ -85,9 +85,7 @@ function useSpringLoading(goTo: (place: Place) => void) {
   useEffect(() => stop, []);
 
   const wait = (event: DragEvent, place: Place) => {
-    const types = event.dataTransfer.types;
-    if (!TAKES_PICTURES.includes(place)) return false;
-    if (!types.includes('Files') && !types.includes(LIBRARY_DRAG_TYPE)) return false;
+    if (!TAKES_PICTURES.includes(place) || !carriesPicture(event.dataTransfer)) return false;
     if (target.current === place) return true;
     stop();
     target.current = place;

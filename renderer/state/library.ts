@@ -124,6 +124,11 @@ export function mediaUrl(folder: LibraryFolder | null, item: Pick<LibraryItem, '
  */
 export const LIBRARY_DRAG_TYPE = 'application/x-atelier-library-path';
 
+/** Whether a drag carries a picture to take: files, or a picture of the Library. */
+export function carriesPicture(data: Pick<DataTransfer, 'types'>): boolean {
+  return data.types.includes('Files') || data.types.includes(LIBRARY_DRAG_TYPE);
+}
+
 /** The URL of a thumbnail (256 or 512 px), changing when the image does. */
 export function thumbUrl(folder: LibraryFolder | null, item: LibraryItem, size = 256): string {
   return `${folder?.mediaBase ?? ''}/thumb/${item.id}/${size}?v=${item.sha256.slice(0, 12)}`;

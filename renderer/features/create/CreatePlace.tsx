@@ -2,11 +2,12 @@ import { useEffect, type DragEvent } from 'react';
 import '../../styles/create.css';
 import { useApp } from '../../state';
 import { followJobs, useCreate } from '../../state/create';
+import { carriesPicture } from '../../state/library';
 import { EmptyState } from '../../ui/EmptyState';
 import { PlaceHeader } from '../../ui/PlaceHeader';
 import { Segmented } from '../../ui/Segmented';
 import { CreateForm } from './CreateForm';
-import { carriesPicture, takeDrop } from './DropZone';
+import { takeDrop } from './DropZone';
 import { Results } from './Results';
 import type { Tab } from './form';
 

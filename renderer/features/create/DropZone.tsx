@@ -1,6 +1,6 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { useCreate } from '../../state/create';
-import { LIBRARY_DRAG_TYPE, mediaUrl, useLibrary } from '../../state/library';
+import { carriesPicture, LIBRARY_DRAG_TYPE, mediaUrl, useLibrary } from '../../state/library';
 import { Icon } from '../../ui/Icon';
 import { useFilePicker } from '../../ui/useFilePicker';
 
@@ -21,11 +21,6 @@ export function firstItemFile(list: DataTransferItemList | null | undefined): Fi
     if (file) return file;
   }
   return null;
-}
-
-/** Whether a drag carries something Create can take: files, or a picture of the Library. */
-export function carriesPicture(data: DataTransfer): boolean {
-  return data.types.includes('Files') || data.types.includes(LIBRARY_DRAG_TYPE);
 }
 
 /**
