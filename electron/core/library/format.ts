@@ -20,8 +20,6 @@ export const FORMAT_VERSION = 1;
 export const CACHE_DIR = '.atelier';
 /** Where input images are kept once, by content hash. */
 export const INPUTS_DIR = 'inputs';
-/** Every temporary file the library writes starts with this (and so is hidden on macOS/Linux). */
-export { TEMP_PREFIX };
 
 export const IMAGE_FORMATS = ['png', 'jpeg', 'webp'] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
@@ -270,6 +268,7 @@ export function sidecarNameFor(imageName: string): string {
   return `${dot < 0 ? imageName : imageName.slice(0, dot)}.json`;
 }
 
+/** A temporary file of a write in progress (or cut short by a crash): see core/fs/atomic. */
 export function isTempName(name: string): boolean {
   return name.startsWith(TEMP_PREFIX);
 }
