@@ -9,11 +9,11 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export function firstFile(list: FileList | null | undefined): File | null {
+function firstFile(list: FileList | null | undefined): File | null {
   return list && list.length > 0 ? (list.item(0) ?? null) : null;
 }
 
-export function firstItemFile(list: DataTransferItemList | null | undefined): File | null {
+function firstItemFile(list: DataTransferItemList | null | undefined): File | null {
   if (!list) return null;
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
