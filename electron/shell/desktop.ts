@@ -4,6 +4,8 @@
  * notification when a batch finishes in the background, the theme, the update check, and the shell
  * services the core uses for dialogs, reveal and drag out.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Notification, dialog, nativeTheme, screen, shell, type BrowserWindow } from 'electron';
 import { AppCommand, Settings, events, type CallResult, type EventName } from '../../shared/api';
 import type { ShellServices } from '../core/host';
@@ -36,6 +38,17 @@ export interface DesktopOptions {
   log?: (line: string) => void;
   /** The updater (default: electron-updater's autoUpdater, loaded on first use). */
   loadUpdater?: () => Promise<UpdaterLike>;
+  /** The packaged app-update.yml (default: read from the app's resources folder). */
+  readPublishConfig?: () => Promise<string | undefined>;
+}
+
+/** electron-builder's copy of `publish`, where electron-updater itself reads it; undefined if none. */
+async function packagedPublishConfig(): Promise<string | undefined> {
+  try {
+    return await readFile(join(process.resourcesPath, 'app-update.yml'), 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 async function electronUpdater(): Promise<UpdaterLike> {
@@ -181,6 +194,7 @@ export function createDesktop(options: DesktopOptions) {
       return scheduleUpdateCheck({
         isPackaged,
         loadUpdater: options.loadUpdater ?? electronUpdater,
+        readPublishConfig: options.readPublishConfig ?? packagedPublishConfig,
         log,
         ask: async ({ title, message, yes, no }) => {
           const w = live();

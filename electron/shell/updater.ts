@@ -2,6 +2,10 @@
  * Update checks through electron-updater (GitHub releases, see `publish` in electron-builder.yml).
  *
  * - Only in packaged builds (a development run has nothing to update).
+ * - Only with a real publish configuration: electron-builder writes `publish` into the packaged
+ *   app-update.yml, which is where electron-updater looks for releases. When that file is missing, names
+ *   no provider or still holds a `REPLACE-WITH-` placeholder, nothing is loaded or asked (a release
+ *   feed the project does not own must never be trusted), and the log says so once.
  * - Never blocks start: the check begins a while after the window has shown, and start() does not
  *   wait for it.
  * - Never downloads without asking: autoDownload is off; when an update is found the person is asked
@@ -29,6 +33,10 @@ export interface UpdateOptions {
   /** Asks a yes/no question; true for yes. */
   ask: (question: { title: string; message: string; yes: string; no: string }) => Promise<boolean>;
   log: (line: string) => void;
+  /** The packaged app-update.yml (electron-builder's copy of `publish`), or undefined when there is none. */
+  readPublishConfig: () => Promise<string | undefined>;
+  /** Defaults to process.platform (Windows also needs a publisherName). */
+  platform?: string;
   /** Delay after the window shows before checking (ms). */
   delayMs?: number;
   /** Schedules the check (tests run it at once). */
@@ -36,6 +44,34 @@ export interface UpdateOptions {
 }
 
 export const UPDATE_CHECK_DELAY_MS = 10_000;
+
+/** The mark of a value electron-builder.yml leaves for the project to fill in. */
+export const PLACEHOLDER_MARK = 'REPLACE-WITH-';
+
+/**
+ * Why this app-update.yml cannot be trusted as a release feed, as the end of a sentence, or
+ * undefined when it names a provider and holds no placeholder.
+ */
+export function publishConfigProblem(
+  text: string | undefined,
+  platform: string = process.platform,
+): string | undefined {
+  if (text === undefined || text.trim() === '') {
+    return 'this build has no publish configuration (set `publish` in electron-builder.yml before packaging)';
+  }
+  if (text.includes(PLACEHOLDER_MARK)) {
+    return `this build's publish configuration still holds a ${PLACEHOLDER_MARK} placeholder (set the real owner and repository in electron-builder.yml's \`publish\`)`;
+  }
+  if (!/^provider:[ \t]*['"]?[A-Za-z0-9-]+/m.test(text)) {
+    return "this build's publish configuration names no provider (set `publish` in electron-builder.yml)";
+  }
+  // On Windows electron-updater checks a downloaded installer's signature against publisherName,
+  // and checks nothing at all when there is none.
+  if (platform === 'win32' && !/^publisherName:/m.test(text)) {
+    return 'this Windows build names no publisherName, so a downloaded update could not be checked against the signing certificate (sign the build, or set win.signtoolOptions.publisherName in electron-builder.yml)';
+  }
+  return undefined;
+}
 
 function plain(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -67,6 +103,11 @@ export function scheduleUpdateCheck(options: UpdateOptions): { done: Promise<voi
 }
 
 async function checkForUpdate(options: UpdateOptions): Promise<void> {
+  const problem = publishConfigProblem(await options.readPublishConfig(), options.platform);
+  if (problem !== undefined) {
+    options.log(`Atelier does not check for updates: ${problem}.`);
+    return;
+  }
   const updater = await options.loadUpdater();
   updater.autoDownload = false;
   updater.autoInstallOnAppQuit = true;
