@@ -1,9 +1,18 @@
 // `npm run dist`: builds the app and packages it with electron-builder for this platform
 // (Linux: AppImage + deb; macOS: dmg; Windows: nsis; see electron-builder.yml) into release/.
+// It refuses, in one sentence and with exit 1, a configuration that still holds `REPLACE-WITH-`
+// placeholders (see placeholders.mjs: the updater would trust a release feed nobody owns).
 // Packaging needs the Electron binary: where it is missing, this says so in one sentence and exits 1.
 // Extra arguments go to electron-builder (e.g. `npm run dist -- --x64`).
 import { spawnSync } from 'node:child_process';
+import { placeholderProblem } from './placeholders.mjs';
 import { electronBinary, electronDistDir, root } from './start.mjs';
+
+const placeholders = placeholderProblem(root, process.argv.slice(2));
+if (placeholders) {
+  console.error(placeholders);
+  process.exit(1);
+}
 
 const binary = electronBinary();
 if (!binary) {
