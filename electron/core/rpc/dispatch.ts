@@ -15,6 +15,7 @@ import {
   type CallResponse,
   type CallResult,
 } from '../../../shared/api';
+import { requestOutOfBounds } from './bounds';
 
 /** The core's implementation of every call, given an already validated request. */
 export type Handlers = {
@@ -41,14 +42,56 @@ export class PlainError extends Error {
   }
 }
 
+/** Field names and names of unknown fields come from the payload: shown at most this long. */
+const SHOWN_NAME_CHARS = 40;
+/** At most this many fields are named in one answer. */
+const MAX_FIELDS = 10;
+
+function shownName(name: string): string {
+  return name.length > SHOWN_NAME_CHARS ? `${name.slice(0, SHOWN_NAME_CHARS)}…` : name;
+}
+
+/**
+ * zod's wording where it reads badly to a person or would echo the payload: a missing field is
+ * "Required" (not "expected string, received undefined"), and unknown fields are named, shortened,
+ * at most three of them.
+ */
+function plainIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code === 'invalid_type') {
+    return issue.input === undefined
+      ? 'Required'
+      : `Expected ${issue.expected}, not ${kindOf(issue.input)}`;
+  }
+  if (issue.code === 'unrecognized_keys') {
+    const shown = issue.keys.slice(0, 3).map((key) => `"${shownName(key)}"`);
+    const more = issue.keys.length > 3 ? ` and ${issue.keys.length - 3} more` : '';
+    return `Unknown field${issue.keys.length === 1 ? '' : 's'} ${shown.join(', ')}${more}`;
+  }
+  return undefined;
+}
+
+/** What a value is, in a word (zod's own guess reads an object's `constructor`, which a payload sets). */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
 /** Turns zod issues into { field: message }, e.g. { concurrency: 'Too big: expected ...' }. */
 export function fieldsFromIssues(issues: readonly z.core.$ZodIssue[]): Record<string, string> {
-  const fields: Record<string, string> = {};
+  // A Map: a field named __proto__ or constructor is a field like any other.
+  const fields = new Map<string, string>();
   for (const issue of issues) {
-    const key = issue.path.length > 0 ? issue.path.map(String).join('.') : '(request)';
-    fields[key] ??= issue.message;
+    const key =
+      issue.path.length > 0
+        ? issue.path.map((part) => shownName(String(part))).join('.')
+        : '(request)';
+    if (fields.has(key)) continue;
+    if (fields.size >= MAX_FIELDS) break;
+    fields.set(key, issue.message);
   }
-  return fields;
+  return Object.fromEntries(fields);
 }
 
 export interface DispatchOptions {
@@ -61,16 +104,29 @@ export type Dispatch = (call: unknown, request: unknown) => Promise<CallResult>;
 export function createDispatch(handlers: Handlers, options: DispatchOptions = {}): Dispatch {
   return async (call, request) => {
     if (!isCallName(call)) {
+      // Never String(call): an object whose toString is not a function makes it throw.
+      const named = typeof call === 'string' ? `the request "${shownName(call)}"` : 'that request';
       return {
         ok: false,
         error: {
           code: 'unknown_call',
-          message: `Atelier does not know the request "${String(call).slice(0, 80)}". Update the app, then try again.`,
+          message: `Atelier does not know ${named}. Update the app, then try again.`,
+        },
+      };
+    }
+    // Before any schema looks at it: a huge or deep payload costs the schema time and memory.
+    const outOfBounds = requestOutOfBounds(request);
+    if (outOfBounds !== null) {
+      return {
+        ok: false,
+        error: {
+          code: 'too_large',
+          message: `Atelier could not do "${call}" because the request is too large: ${outOfBounds}.`,
         },
       };
     }
     const spec = calls[call];
-    const parsed = spec.request.safeParse(request ?? {});
+    const parsed = spec.request.safeParse(request ?? {}, { error: plainIssue });
     if (!parsed.success) {
       const fields = fieldsFromIssues(parsed.error.issues);
       return {
