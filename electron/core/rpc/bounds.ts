@@ -23,6 +23,24 @@ export const REQUEST_BOUNDS: RequestBounds = {
   maxKeyChars: 1024,
 };
 
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call on each value
+const arrayBufferBytes = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')
+  ?.get as (this: unknown) => number;
+
+/**
+ * The bytes of binary data (a typed array, a DataView, an ArrayBuffer), or null for anything else.
+ * Never trusts `instanceof`: an object whose prototype is an ArrayBuffer passes it, and reading its
+ * byteLength throws.
+ */
+function binaryBytes(value: object): number | null {
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  try {
+    return arrayBufferBytes.call(value);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Why a request is too large or too deep, as the end of a sentence, or null when it is within
  * bounds. Walks the value without recursion and stops at the first bound crossed, so the walk itself
@@ -41,10 +59,11 @@ export function requestOutOfBounds(
     if (values > bounds.maxValues) {
       return `it holds more than ${bounds.maxValues.toLocaleString('en')} values`;
     }
+    const bytes = value !== null && typeof value === 'object' ? binaryBytes(value) : null;
     if (typeof value === 'string') {
       text += value.length;
-    } else if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-      text += value.byteLength;
+    } else if (bytes !== null) {
+      text += bytes;
     } else if (value !== null && typeof value === 'object') {
       if (depth >= bounds.maxDepth) return `it is nested more than ${bounds.maxDepth} levels deep`;
       if (Array.isArray(value)) {

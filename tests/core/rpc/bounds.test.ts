@@ -53,10 +53,21 @@ describe('requestOutOfBounds', () => {
     expect(requestOutOfBounds(new Uint8Array(3 * 1024 * 1024))).toBe(
       'it holds more than 2 MiB of text',
     );
+    expect(requestOutOfBounds(new DataView(new ArrayBuffer(3 * 1024 * 1024)))).toMatch(/2 MiB/);
     expect(requestOutOfBounds({ ['k'.repeat(1025)]: 1 })).toBe(
       'it has a field name longer than 1,024 characters',
     );
   });
+});
+
+it('never throws on an object that only pretends to be binary data', () => {
+  // Found by the fuzz test (seed 7): `instanceof ArrayBuffer` is true for these, and reading their
+  // byteLength throws.
+  const fake: unknown = Object.create(ArrayBuffer.prototype);
+  const withFakeProto: Record<string, unknown> = {};
+  Object.setPrototypeOf(withFakeProto, new ArrayBuffer(8));
+  expect(requestOutOfBounds(fake)).toBeNull();
+  expect(requestOutOfBounds({ a: withFakeProto, b: [fake] })).toBeNull();
 });
 
 describe('dispatch at the boundary', () => {
