@@ -14,16 +14,19 @@ import type {
   CreateEndpoint,
   EventName,
   EventPayload,
+  FormParams,
   InputView,
   JobView,
   QueueView,
 } from '../../../shared/api';
 import { JobResult, UPLOAD_MAX_BYTES } from '../../../shared/api';
-import { ENDPOINTS } from '../../../shared/endpoints';
+import { ENDPOINTS, creditCost, seedOfImage } from '../../../shared/endpoints';
 import { InputImageError, inspectBytes, readImageInput } from '../images';
 import {
   createJobExecutor,
   createJobQueue,
+  RETRYABLE_STATES,
+  retryKindOf,
   scalarParams,
   type Job,
   type JobQueue,
@@ -112,6 +115,17 @@ export function viewOf(job: Job): JobView {
     attempts: job.attempts,
     ...(job.error ? { error: { code: job.error.code, message: job.error.message } } : {}),
     mayHaveBeenCharged: job.mayHaveBeenCharged,
+    ...(RETRYABLE_STATES.includes(job.state)
+      ? {
+          retry: {
+            kind: retryKindOf(job, Date.now()),
+            credits: creditCost(
+              ENDPOINTS[job.endpoint as CreateEndpoint],
+              scalarParams(job.params),
+            ),
+          },
+        }
+      : {}),
     ...(input?.name !== undefined ? { inputName: input.name } : {}),
     ...(result.success ? { result: result.data } : {}),
   };
@@ -223,11 +237,17 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
       }
       const image = needsImage && input !== undefined ? stagedInput(input) : undefined;
       const batch = count > 1 ? randomUUID() : undefined;
+      // A fixed seed gives each image its own (seed, seed + 1, …): never N identical paid requests.
+      const seed = typeof params.seed === 'string' ? Number(params.seed) : params.seed;
+      const seedOf = (index: number): FormParams =>
+        typeof seed === 'number' && Number.isInteger(seed) && seed > 0 && count > 1
+          ? { seed: seedOfImage(seed, index) }
+          : {};
       const jobs = await queue.addMany(
-        Array.from({ length: count }, () => ({
+        Array.from({ length: count }, (_, index) => ({
           kind,
           endpoint,
-          params: { ...params },
+          params: { ...params, ...seedOf(index) },
           inputs: image ? [{ param: 'image', path: image.path, name: image.name }] : [],
           ...(batch !== undefined ? { batch } : {}),
         })),
@@ -240,8 +260,16 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
       if (!queue.get(id)) throw notFound();
       return viewOf(await queue.cancel(id));
     },
-    'jobs.retry': async ({ id }) => {
-      if (!queue.get(id)) throw notFound();
+    'jobs.retry': async ({ id, payAgain }) => {
+      const job = queue.get(id);
+      if (!job) throw notFound();
+      const retry = viewOf(job).retry;
+      if (retry?.kind === 'costs-again' && payAgain !== true) {
+        throw new PlainError(
+          'costs_again',
+          `Sending this job again costs ${retry.credits} credits again. Choose Send again to confirm.`,
+        );
+      }
       return viewOf(await queue.retry(id));
     },
     'jobs.remove': async ({ id }) => {

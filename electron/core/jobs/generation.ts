@@ -13,3 +13,15 @@ export function resumableGeneration(job: Job, now: number): Generation | undefin
   if (!generation || generation.gone === true || now >= expiresAt(generation)) return undefined;
   return generation;
 }
+
+/**
+ * What a Retry of this job does: `resume` fetches a result that was paid for (free), `free` sends a
+ * job that nothing was charged for, `costs-again` sends one that was (or may have been) charged.
+ */
+export type RetryKind = 'resume' | 'free' | 'costs-again';
+
+export function retryKindOf(job: Job, now: number): RetryKind {
+  if (resumableGeneration(job, now)) return 'resume';
+  if (job.state === 'filtered' || job.mayHaveBeenCharged || job.generation) return 'costs-again';
+  return 'free';
+}

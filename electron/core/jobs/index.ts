@@ -31,7 +31,7 @@ export {
   type QueueStatus,
   type RetryPolicy,
 } from './queue';
-export { expiresAt, resumableGeneration } from './generation';
+export { expiresAt, resumableGeneration, retryKindOf, type RetryKind } from './generation';
 export {
   createJobExecutor,
   scalarParams,

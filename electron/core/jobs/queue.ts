@@ -194,6 +194,7 @@ function chargedError(cause: JobError, state: JobState, resumable: boolean): Job
     network: 'the connection broke before the answer arrived',
     server_error: 'Stability reported an error on its side',
     invalid_response: 'its answer could not be read',
+    unknown_finish: 'Stability did not say whether the picture finished properly',
     cancelled: 'the request was stopped',
   };
   const reason = what[cause.code] ?? 'no usable answer came back';

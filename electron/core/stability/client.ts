@@ -18,6 +18,7 @@ import {
   API_DEFAULT_BASE_URL,
   CLIENT_HEADER_MAX_LENGTH,
   ENDPOINTS,
+  FINISH_REASONS,
   GENERATION_ID_LENGTH,
   IMAGE_CONTENT_TYPES,
   POLL_MIN_INTERVAL_MS,
@@ -27,6 +28,7 @@ import {
   validateParams,
   type EndpointId,
   type EndpointSpec,
+  type FinishReason,
   type ImageFormat,
   type ImageInfo,
   type ParamValue,
@@ -40,6 +42,7 @@ import {
   networkError,
   redact,
   timeoutError,
+  unknownFinish,
   unreadableImage,
 } from './errors';
 import { multipart, type MultipartBody, type Part } from './multipart';
@@ -74,8 +77,8 @@ export interface ImageResult {
   readonly format: ImageFormat | undefined;
   /** The seed used (from the `seed` header or the JSON body). */
   readonly seed: number | undefined;
-  /** `SUCCESS` or `CONTENT_FILTERED` as Stability said it. */
-  readonly finishReason: string;
+  /** `SUCCESS` or `CONTENT_FILTERED` as Stability said it (anything else is an error). */
+  readonly finishReason: FinishReason;
   readonly requestId: string | undefined;
   /** For `filtered`: a sentence for the person. */
   readonly message?: string;
@@ -381,7 +384,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
     }
   }
 
-  function apiError(response: RawResponse): StabilityError {
+  function apiError(response: RawResponse, method: 'GET' | 'POST'): StabilityError {
     let apiName: string | undefined;
     let requestId = headerString(response.headers['x-request-id']);
     const messages: string[] = [];
@@ -405,6 +408,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
     return fromStatus(
       {
         status: response.status,
+        method,
         ...(apiName ? { apiName } : {}),
         ...(requestId ? { requestId } : {}),
         messages: messages.map((m) => redact(m, secrets())),
@@ -424,6 +428,13 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
     return "Stability's content filter blurred this picture. Change the prompt or the image, then try again.";
   }
 
+  /** SUCCESS or CONTENT_FILTERED; anything else (or nothing) is an error, never a success. */
+  function knownFinish(reason: string | undefined): FinishReason {
+    const known = FINISH_REASONS.find((r) => r === reason);
+    if (!known) throw unknownFinish(reason === undefined ? undefined : redact(reason, secrets()));
+    return known;
+  }
+
   function imageFrom(response: RawResponse): ImageResult {
     const type = contentType(response);
     const requestId = headerString(response.headers['x-request-id']);
@@ -434,11 +445,11 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
       } catch {
         throw invalidResponse('the JSON could not be parsed', true);
       }
-      if (typeof parsed.image !== 'string' || typeof parsed.finish_reason !== 'string') {
-        throw invalidResponse('no image in the JSON', true);
-      }
+      if (typeof parsed.image !== 'string') throw invalidResponse('no image in the JSON', true);
       const sub = /type=(image\/[a-z]+)/.exec(type)?.[1] ?? 'image/png';
-      const finishReason = parsed.finish_reason;
+      const finishReason = knownFinish(
+        typeof parsed.finish_reason === 'string' ? parsed.finish_reason : undefined,
+      );
       return {
         outcome: finishReason === 'CONTENT_FILTERED' ? 'filtered' : 'image',
         bytes: Buffer.from(parsed.image, 'base64'),
@@ -453,7 +464,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
     if (!type.startsWith('image/')) {
       throw invalidResponse(`unexpected content type ${type || '(none)'}`, true);
     }
-    const finishReason = headerString(response.headers['finish-reason']) ?? 'SUCCESS';
+    const finishReason = knownFinish(headerString(response.headers['finish-reason']));
     const seedHeader = Number(headerString(response.headers.seed));
     const bare = type.split(';')[0]?.trim() ?? type;
     return {
@@ -533,7 +544,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
       body,
       callOptions.signal,
     );
-    if (response.status !== 200) throw apiError(response);
+    if (response.status !== 200) throw apiError(response, 'POST');
     return imageFrom(response);
   }
 
@@ -553,7 +564,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
       callOptions.signal,
     );
     // The API answers 200 {id}; some async starts answer 202: accept both.
-    if (response.status !== 200 && response.status !== 202) throw apiError(response);
+    if (response.status !== 200 && response.status !== 202) throw apiError(response, 'POST');
     let parsed: { id?: unknown };
     try {
       parsed = JSON.parse(response.body.toString('utf8')) as { id?: unknown };
@@ -584,7 +595,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
       callOptions.signal,
     );
     if (response.status === 202) return { status: 'in-progress' };
-    if (response.status !== 200) throw apiError(response);
+    if (response.status !== 200) throw apiError(response, 'GET');
     return { status: 'done', result: imageFrom(response) };
   }
 
@@ -650,7 +661,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
       undefined,
       callOptions.signal,
     );
-    if (response.status !== 200) throw apiError(response);
+    if (response.status !== 200) throw apiError(response, 'GET');
     try {
       const parsed = JSON.parse(response.body.toString('utf8')) as { credits?: unknown };
       if (typeof parsed.credits === 'number') return { credits: parsed.credits };

@@ -201,7 +201,10 @@ describe('text-to-image', () => {
     const cancelled = await finished(id);
     expect(cancelled.state).toBe('cancelled');
     sandbox.setFaults({});
-    await service.handlers['jobs.retry']({ id });
+    // It was sent before the cancel, so it may have been charged: Retry says it costs again.
+    expect(cancelled.retry).toEqual({ kind: 'costs-again', credits: 3 });
+    await expect(service.handlers['jobs.retry']({ id })).rejects.toThrow(/costs 3 credits again/);
+    await service.handlers['jobs.retry']({ id, payAgain: true });
     expectInLibrary(await until(id, (v) => v.state === 'done'));
   });
 });
