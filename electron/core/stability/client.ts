@@ -255,6 +255,9 @@ interface RawResponse {
   body: Buffer;
 }
 
+/** Bodies up to this size are written in one piece (text-only requests, small images). */
+const SMALL_BODY_BYTES = 64 * 1024;
+
 /** Error codes (Node, undici) that mean the connection to the API never opened. */
 const NEVER_CONNECTED = new Set([
   'ECONNREFUSED',
@@ -352,7 +355,10 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
     }
     try {
       if (signal?.aborted) throw cancelledError(false);
-      if (body?.buffer) sent = true;
+      // A small body goes out in one write: sent once dispatched. A larger one (an image in memory,
+      // a file) is streamed, and counts as sent once its last piece went out.
+      const whole = body?.buffer && body.length <= SMALL_BODY_BYTES ? body.buffer : undefined;
+      if (whole) sent = true;
       const response = await request(`${baseUrl}${path}`, {
         method,
         headers: body
@@ -363,7 +369,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
             }
           : headers,
         body: body
-          ? (body.buffer ?? Readable.from(tracked(body.stream()), { objectMode: false }))
+          ? (whole ?? Readable.from(tracked(body.stream()), { objectMode: false }))
           : undefined,
         dispatcher,
         signal: controller.signal,
