@@ -16,6 +16,8 @@ import {
   type ImageLimits,
 } from '../../../shared/endpoints';
 import { InputImageError, MAX_INPUT_PIXELS, prepareInput } from '../../../electron/core/images';
+// The Sandbox's seeded generator (mulberry32), so a failing size can be run again.
+import { random } from '../../../electron/core/sandbox/images';
 
 interface Target {
   spec: EndpointSpec;
@@ -36,18 +38,6 @@ function targetsByLimits(): Map<string, Target[]> {
     }
   }
   return groups;
-}
-
-/** A small seeded generator (mulberry32), so a failing size can be run again. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Largest test picture, to keep the run short (the limits themselves are all well below). */
