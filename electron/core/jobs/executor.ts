@@ -225,15 +225,20 @@ export function createJobExecutor(options: JobExecutorOptions): JobExecutor {
     const endpointId = job.endpoint as EndpointId;
     const spec: EndpointSpec | undefined = ENDPOINTS[endpointId];
     if (!spec) throw new JobFailure('unknown_endpoint', 'Atelier cannot run this job.', 'final');
-    // The inputs are prepared for the recipe even when only a poll is left to do.
-    const { params, inputs } = await requestParams(job, spec);
+    const resumable = spec.async ? resumableGeneration(job, now()) : undefined;
+    // Only a poll left to do: the inputs are for the recipe, and a missing one must not stop the
+    // fetch of a picture that was paid for.
+    const { params, inputs } = await requestParams(job, spec).catch((error: unknown) => {
+      if (resumable) return { params: {}, inputs: [] };
+      throw error;
+    });
     if (context.signal.aborted) throw abortError();
     const { client, sandbox } = await options.client();
     apiBase = client.baseUrl;
 
     let result: ImageResult;
     if (spec.async) {
-      let generation = resumableGeneration(job, now());
+      let generation = resumable;
       const resumed = generation !== undefined;
       if (!generation) {
         const release = await context.acquireRequestSlot();

@@ -141,7 +141,9 @@ describe('an async job is paid for once', () => {
     expect(onDisk?.generation?.id).toHaveLength(64);
     await closeQueue(first);
 
-    // Atelier starts again; the result is done a minute later (by the Sandbox's clock).
+    // Atelier starts again, and the staged input has been cleaned up meanwhile: the picture is
+    // paid for, so the poll goes on without it. The result is done a minute later.
+    rmSync(inputPath);
     sandboxTime += 61_000;
     const second = await openQueue();
     expect(second.get(job.id)?.state).not.toBe('needs-attention');
