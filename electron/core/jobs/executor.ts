@@ -152,6 +152,11 @@ export function createJobExecutor(options: JobExecutorOptions): JobExecutor {
       const release = await context.acquireRequestSlot();
       try {
         const answer = await client.result(generation.id, { signal: context.signal });
+        if (generation.missing === true) {
+          // Found after all (the key that started it is back).
+          generation = { id: generation.id, startedAt: generation.startedAt };
+          await context.saveGeneration(generation);
+        }
         if (answer.status === 'done') return answer.result;
         lastProblem = undefined;
         wait = wait === 0 ? intervalMs : Math.min(maxIntervalMs, Math.round(wait * 1.5));
@@ -172,10 +177,22 @@ export function createJobExecutor(options: JobExecutorOptions): JobExecutor {
             { cause: error },
           );
         }
-        // Gone (404: expired, or started with another key), or failed at Stability: a Retry must
-        // send the job again, and says so.
-        await context.saveGeneration({ ...generation, gone: true });
         const again = `Choose Retry to send it again, which costs ${cost} credits again.`;
+        if (error.kind === 'not_found' && generation.missing !== true) {
+          // Not found, the first time: results are kept only for the key that started the job,
+          // so the person may put that key back; the next Retry asks once more, for free.
+          await context.saveGeneration({ ...generation, missing: true });
+          throw new JobFailure(
+            'result_missing',
+            'Stability says it has no such picture: results are kept 24 hours, and only for the API ' +
+              'key that started the job. If you changed the key since, put the old one back in ' +
+              'Settings, then choose Retry to ask once more (that costs nothing).',
+            'may-have-been-charged',
+            { cause: error },
+          );
+        }
+        // Gone (404 again), or failed at Stability: a Retry must send the job again, and says so.
+        await context.saveGeneration({ ...generation, gone: true });
         if (error.kind === 'not_found') {
           throw new JobFailure(
             'result_gone',

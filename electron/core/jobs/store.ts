@@ -42,7 +42,12 @@ const jobSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).strict().optional(),
   mayHaveBeenCharged: z.boolean(),
   generation: z
-    .object({ id: z.string().min(1), startedAt: z.number(), gone: z.boolean().optional() })
+    .object({
+      id: z.string().min(1),
+      startedAt: z.number(),
+      missing: z.boolean().optional(),
+      gone: z.boolean().optional(),
+    })
     .strict()
     .optional(),
 });

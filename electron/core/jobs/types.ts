@@ -57,7 +57,12 @@ export interface Generation {
   readonly id: string;
   /** When Stability took the job (ms since the epoch); the result is kept for a day from then. */
   readonly startedAt: number;
-  /** Stability said it no longer has the result (404), or the job failed there: a Retry sends again. */
+  /**
+   * Stability answered 404 once (expired, or asked with another key than the one that started it):
+   * the next attempt asks once more (the person may have put the old key back), then gives up.
+   */
+  readonly missing?: boolean;
+  /** Stability no longer has the result (404 twice), or the job failed there: a Retry sends again. */
   readonly gone?: boolean;
 }
 
