@@ -544,7 +544,7 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
                 code: 'filtered',
                 message:
                   outcome.message ??
-                  "Stability's content filter blurred this picture. Change the prompt or the image, then try again.",
+                  "Stability's content filter blurred this picture, and it was charged. Change the prompt or the image; making it again costs again.",
               }
             : undefined,
         autoRetries: 0,

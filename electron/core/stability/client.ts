@@ -431,7 +431,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
   }
 
   function filteredMessage(): string {
-    return "Stability's content filter blurred this picture. Change the prompt or the image, then try again.";
+    return "Stability's content filter blurred this picture, and it was charged. Change the prompt or the image; making it again costs again.";
   }
 
   /** SUCCESS or CONTENT_FILTERED; anything else (or nothing) is an error, never a success. */
