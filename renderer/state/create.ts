@@ -61,7 +61,8 @@ interface CreateState {
   clearInput: () => void;
   run: () => Promise<boolean>;
   cancel: (id: string) => Promise<void>;
-  retry: (id: string) => Promise<void>;
+  /** Retries a job; `payAgain` when the person agreed that it costs credits again. */
+  retry: (id: string, payAgain?: boolean) => Promise<void>;
   remove: (id: string) => Promise<void>;
   loadPreview: (path: string) => Promise<void>;
 }
@@ -259,9 +260,11 @@ export const useCreate = create<CreateState>()((set, get) => ({
       set({ runError: messageOf(error) });
     }
   },
-  retry: async (id) => {
+  retry: async (id, payAgain) => {
     try {
-      get().received(await getBridge().invoke('jobs.retry', { id }));
+      get().received(
+        await getBridge().invoke('jobs.retry', { id, ...(payAgain ? { payAgain: true } : {}) }),
+      );
     } catch (error) {
       set({ runError: messageOf(error) });
     }

@@ -83,6 +83,14 @@ export const JobView = z.object({
   result: JobResult.optional(),
   /** For filtered jobs: the sentence. */
   note: z.string().optional(),
+  /**
+   * What Retry does, for a job that can be retried: `resume` fetches a picture already paid for
+   * (free), `free` sends a job nothing was charged for, `costs-again` sends one that was (or may
+   * have been) charged: `credits` again, and jobs.retry wants `payAgain` for it.
+   */
+  retry: z
+    .object({ kind: z.enum(['resume', 'free', 'costs-again']), credits: z.number() })
+    .optional(),
 });
 export type JobView = z.infer<typeof JobView>;
 
@@ -142,7 +150,16 @@ export const createCalls = {
   },
   'jobs.cancel': { request: z.object({ id: Id }).strict(), response: JobView },
   /** Sends a failed, cancelled or needs-attention job again: only ever on the person's click. */
-  'jobs.retry': { request: z.object({ id: Id }).strict(), response: JobView },
+  'jobs.retry': {
+    request: z
+      .object({
+        id: Id,
+        /** The person agreed to pay again (needed when the job's `retry.kind` is `costs-again`). */
+        payAgain: z.boolean().optional(),
+      })
+      .strict(),
+    response: JobView,
+  },
   /** Forgets a finished job (its picture stays in the library). */
   'jobs.remove': { request: z.object({ id: Id }).strict(), response: Empty },
   /** Starts an upload of image bytes (browser shell). */

@@ -14,7 +14,7 @@ import type {
   ParamValue,
   ParamValues,
 } from './types';
-import { ASPECT_RATIOS, OUTPUT_SIZES, type AspectRatio } from './vocab';
+import { ASPECT_RATIOS, OUTPUT_SIZES, SEED_MAX, type AspectRatio } from './vocab';
 
 export function isImageInfo(value: unknown): value is ImageInfo {
   return typeof value === 'object' && value !== null && (value as ImageInfo).kind === 'image';
@@ -334,4 +334,17 @@ export function validateParams(
     }
   }
   return fields;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeds of a run
+
+/**
+ * The seed of image `index` (0-based) of a run of several images made with one fixed seed: seed,
+ * seed + 1, … (past SEED_MAX it goes on from 1), so a run never pays for identical pictures. 0 means
+ * "random" and stays 0.
+ */
+export function seedOfImage(seed: number, index: number): number {
+  if (seed <= 0) return 0;
+  return ((seed - 1 + index) % SEED_MAX) + 1;
 }

@@ -21,6 +21,27 @@ export const POLL_MIN_INTERVAL_MS = 10_000;
 /** Async results are kept 24 hours. */
 export const RESULT_RETENTION_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * How a picture answer says it finished (`finish-reason` header, `finish_reason` in JSON). Anything
+ * else, or nothing, is not a success: the client reports it as an error and nothing is saved.
+ */
+export const FINISH_REASONS = ['SUCCESS', 'CONTENT_FILTERED'] as const;
+export type FinishReason = (typeof FINISH_REASONS)[number];
+
+/**
+ * UNSURE: server errors after which Stability did not take the request at all (so nothing was
+ * charged, and sending it again is safe). The API doc declares only 500 `internal_error`; a 503 is
+ * read as "unavailable, not processed". Every other 5xx may have been charged.
+ */
+export const SERVER_ERRORS_NOT_PROCESSED: readonly number[] = [503];
+
+/**
+ * UNSURE: the API doc does not say how a poll reports an async job that failed after it started.
+ * The Sandbox answers such polls with its documented 500 `internal_error`; Atelier waits 5xx answers
+ * to a poll out (asking again is free) until its poll deadline, then leaves the job for the person.
+ */
+export const ASYNC_FAILURE_STATUS = 500;
+
 /** A generation id is a string of exactly 64 characters (hex in every example). */
 export const GENERATION_ID_LENGTH = 64;
 

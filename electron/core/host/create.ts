@@ -1,16 +1,14 @@
 /**
- * Create in the core: the job queue whose executor prepares the input image, sends the request
- * through the queue's rate limiter, saves the result to the library (before anyone sees it), and
- * the calls behind the Create place (jobs.*, inputs.*, results.preview).
+ * Create in the core: the calls behind the Create place (jobs.*, inputs.*, results.preview) over the
+ * job queue, whose executor lives in core/jobs/executor.ts.
  *
  * Money is real: the queue never re-sends a job that may have been charged; only `jobs.retry`
- * (the person's click) does.
+ * (the person's click) does, and one that costs again says so first.
  */
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, open, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import sharp from 'sharp';
 import type {
   CreateEndpoint,
@@ -22,41 +20,21 @@ import type {
   QueueView,
 } from '../../../shared/api';
 import { JobResult, UPLOAD_MAX_BYTES } from '../../../shared/api';
+import { ENDPOINTS, creditCost, seedOfImage } from '../../../shared/endpoints';
+import { InputImageError, inspectBytes, readImageInput } from '../images';
 import {
-  ENDPOINTS,
-  creditCost,
-  findParam,
-  modelOf,
-  type EndpointSpec,
-  type ImageFormat,
-} from '../../../shared/endpoints';
-import { InputImageError, inspectBytes, prepareInput, readImageInput } from '../images';
-import {
+  createJobExecutor,
   createJobQueue,
-  createOnlineWatch,
-  JobFailure,
-  probeHost,
-  type ExecutorContext,
-  type ExecutorOutcome,
+  RETRYABLE_STATES,
+  retryKindOf,
+  scalarParams,
   type Job,
   type JobQueue,
-  type JsonObject,
   type QueueStatus,
 } from '../jobs';
-import {
-  embeddedPrompt,
-  readEmbedded,
-  resolveLibraryFile,
-  saveResult,
-  type InputImage,
-} from '../library';
+import { embeddedPrompt, readEmbedded, resolveLibraryFile } from '../library';
 import { PlainError, type Handlers } from '../rpc/dispatch';
-import {
-  StabilityError,
-  type ImageResult,
-  type RequestValue,
-  type StabilityClient,
-} from '../stability';
+import type { StabilityClient } from '../stability';
 
 export type CreateCallName =
   | 'jobs.add'
@@ -112,12 +90,6 @@ const KIND_OF_INPUT_ENDPOINT: Partial<Record<CreateEndpoint, 'image-to-image' | 
   'upscale.creative': 'upscale',
 };
 
-const FORMAT_BY_TYPE: Readonly<Record<string, ImageFormat>> = {
-  'image/png': 'png',
-  'image/jpeg': 'jpeg',
-  'image/webp': 'webp',
-};
-
 interface Staged {
   id: string;
   name: string;
@@ -125,16 +97,6 @@ interface Staged {
   size: number;
   received: number;
   view?: InputView;
-}
-
-function scalarParams(params: JsonObject): FormParams {
-  const out: FormParams = {};
-  for (const [key, value] of Object.entries(params)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      out[key] = value;
-    }
-  }
-  return out;
 }
 
 /** The job as the renderer sees it. */
@@ -153,6 +115,17 @@ export function viewOf(job: Job): JobView {
     attempts: job.attempts,
     ...(job.error ? { error: { code: job.error.code, message: job.error.message } } : {}),
     mayHaveBeenCharged: job.mayHaveBeenCharged,
+    ...(RETRYABLE_STATES.includes(job.state)
+      ? {
+          retry: {
+            kind: retryKindOf(job, Date.now()),
+            credits: creditCost(
+              ENDPOINTS[job.endpoint as CreateEndpoint],
+              scalarParams(job.params),
+            ),
+          },
+        }
+      : {}),
     ...(input?.name !== undefined ? { inputName: input.name } : {}),
     ...(result.success ? { result: result.data } : {}),
   };
@@ -168,10 +141,6 @@ function queueView(status: QueueStatus): QueueView {
   };
 }
 
-function abortError(): DOMException {
-  return new DOMException('The job was stopped.', 'AbortError');
-}
-
 export async function createCreateService(options: CreateOptions): Promise<CreateService> {
   const log = options.log ?? (() => undefined);
   const envPoll = Number(process.env.ATELIER_CREATIVE_POLL_MS);
@@ -180,128 +149,17 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
   const staged = new Map<string, Staged>();
   const libraryDir = () => options.libraryDir() ?? defaultLibraryDir();
 
-  // Offline: when a request cannot connect, the queue waits (and says so) until the API's host can
-  // be reached again, instead of spending its retries.
-  let apiBase: string | null = null;
-  const network = createOnlineWatch({
-    probe: () => (apiBase === null ? Promise.resolve(true) : probeHost(apiBase)),
-    ...(options.offlineRetryMs !== undefined ? { retryMs: options.offlineRetryMs } : {}),
+  const executor = createJobExecutor({
+    client: options.client,
+    libraryDir,
+    poll: { intervalMs: pollMs },
+    ...(options.offlineRetryMs !== undefined ? { offlineRetryMs: options.offlineRetryMs } : {}),
   });
-
-  async function pollCreative(
-    client: StabilityClient,
-    generationId: string,
-    context: ExecutorContext,
-  ): Promise<ImageResult> {
-    let wait = pollMs;
-    for (;;) {
-      await delay(wait, undefined, { signal: context.signal });
-      await context.acquireRequestSlot();
-      const answer = await client.result(generationId, { signal: context.signal });
-      if (answer.status === 'done') return answer.result;
-      wait = Math.min(Math.round(wait * 1.5), Math.max(pollMs, 30_000));
-    }
-  }
-
-  async function execute(job: Job, context: ExecutorContext): Promise<ExecutorOutcome> {
-    const endpointId = job.endpoint as CreateEndpoint;
-    const spec: EndpointSpec = ENDPOINTS[endpointId];
-    const params: Record<string, RequestValue> = { ...scalarParams(job.params) };
-    const inputs: InputImage[] = [];
-    for (const ref of job.inputs) {
-      const limits = findParam(spec, ref.param)?.image;
-      if (!limits) throw new JobFailure('input', `${spec.label} takes no image.`, 'final');
-      try {
-        const prepared = await prepareInput({ path: ref.path }, limits, {
-          target: spec.label,
-        });
-        params[ref.param] = {
-          bytes: prepared.bytes,
-          type: prepared.mimeType,
-          filename: prepared.fileName,
-        };
-        inputs.push({ role: ref.param, bytes: prepared.bytes });
-      } catch (error) {
-        if (error instanceof InputImageError) {
-          throw new JobFailure(`input_${error.code}`, error.message, 'final', { cause: error });
-        }
-        throw error;
-      }
-    }
-    if (context.signal.aborted) throw abortError();
-    const { client, sandbox } = await options.client();
-    apiBase = client.baseUrl;
-
-    let result: ImageResult;
-    if (spec.async) {
-      await context.acquireRequestSlot();
-      const started = await client.start(endpointId, params, { signal: context.signal });
-      context.setState('generating');
-      result = await pollCreative(client, started.id, context);
-    } else {
-      await context.acquireRequestSlot();
-      context.setState('generating');
-      result = await client.send(endpointId, params, { signal: context.signal });
-    }
-
-    if (result.outcome === 'filtered') {
-      return {
-        state: 'filtered',
-        ...(result.message !== undefined ? { message: result.message } : {}),
-      };
-    }
-
-    context.setState('saving');
-    const dir = libraryDir();
-    const format = result.format ?? FORMAT_BY_TYPE[result.contentType] ?? 'png';
-    const saved = await saveResult(dir, {
-      bytes: result.bytes,
-      format,
-      recipe: {
-        operation: job.kind,
-        endpoint: spec.path,
-        model: modelOf(spec, scalarParams(job.params)) ?? null,
-        params: scalarParams(job.params),
-        seed: result.seed ?? null,
-        finishReason: result.finishReason,
-        credits: creditCost(spec, scalarParams(job.params)),
-        sandbox,
-        inputs,
-      },
-    }).catch((error: unknown) => {
-      const message = error instanceof Error ? error.message : 'The picture could not be saved.';
-      throw new JobFailure('save_failed', message, 'may-have-been-charged', { cause: error });
-    });
-    const view: JobResult = {
-      id: saved.entry.id,
-      path: saved.entry.path,
-      width: saved.entry.width,
-      height: saved.entry.height,
-      seed: saved.entry.seed,
-      format: saved.entry.format,
-      libraryDir: dir,
-    };
-    return { state: 'done', result: view };
-  }
 
   const queue = await createJobQueue({
     dataDir: path.join(options.dataDir, 'jobs'),
-    executor: async (job, context) => {
-      try {
-        return await execute(job, context);
-      } catch (error) {
-        // Could not connect at all (nothing was sent, nothing charged): is the network down?
-        if (
-          error instanceof StabilityError &&
-          error.kind === 'network' &&
-          !error.mayHaveBeenCharged
-        ) {
-          network.suspect();
-        }
-        throw error;
-      }
-    },
-    watchOnline: (listener) => network.watch(listener),
+    executor: executor.execute,
+    watchOnline: (listener) => executor.watchOnline(listener),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
   });
   if (queue.loadProblem) log(`jobs: ${queue.loadProblem}`);
@@ -379,11 +237,17 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
       }
       const image = needsImage && input !== undefined ? stagedInput(input) : undefined;
       const batch = count > 1 ? randomUUID() : undefined;
+      // A fixed seed gives each image its own (seed, seed + 1, …): never N identical paid requests.
+      const seed = typeof params.seed === 'string' ? Number(params.seed) : params.seed;
+      const seedOf = (index: number): FormParams =>
+        typeof seed === 'number' && Number.isInteger(seed) && seed > 0 && count > 1
+          ? { seed: seedOfImage(seed, index) }
+          : {};
       const jobs = await queue.addMany(
-        Array.from({ length: count }, () => ({
+        Array.from({ length: count }, (_, index) => ({
           kind,
           endpoint,
-          params: { ...params },
+          params: { ...params, ...seedOf(index) },
           inputs: image ? [{ param: 'image', path: image.path, name: image.name }] : [],
           ...(batch !== undefined ? { batch } : {}),
         })),
@@ -396,8 +260,16 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
       if (!queue.get(id)) throw notFound();
       return viewOf(await queue.cancel(id));
     },
-    'jobs.retry': async ({ id }) => {
-      if (!queue.get(id)) throw notFound();
+    'jobs.retry': async ({ id, payAgain }) => {
+      const job = queue.get(id);
+      if (!job) throw notFound();
+      const retry = viewOf(job).retry;
+      if (retry?.kind === 'costs-again' && payAgain !== true) {
+        throw new PlainError(
+          'costs_again',
+          `Sending this job again costs ${retry.credits} credits again. Choose Send again to confirm.`,
+        );
+      }
       return viewOf(await queue.retry(id));
     },
     'jobs.remove': async ({ id }) => {
@@ -508,7 +380,7 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
     },
     async close() {
       stopQueueEvents();
-      network.close();
+      executor.close();
       await queue.close();
     },
   };

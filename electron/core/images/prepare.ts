@@ -108,6 +108,36 @@ function fitWithin(w: number, h: number, limits: InputLimits): { width: number; 
   return { width, height };
 }
 
+/**
+ * Keeps a size inside the aspect limits exactly. Rounding a scaled size down can make 5000×2000
+ * (2.5:1) into 4857×1942 (2.501:1), which the endpoint refuses; a shape within the small tolerance
+ * prepare allows is trimmed the same way. One side loses a pixel or two, never gains one, so the
+ * other limits still hold.
+ */
+function clampAspect(
+  size: { width: number; height: number },
+  limits: InputLimits,
+): { width: number; height: number } {
+  let { width, height } = size;
+  if (limits.maxAspect !== undefined && width / height > limits.maxAspect) {
+    width = Math.max(1, Math.floor(height * limits.maxAspect));
+    while (width > 1 && width / height > limits.maxAspect) width--;
+  }
+  if (limits.minAspect !== undefined && width / height < limits.minAspect) {
+    height = Math.max(1, Math.floor(width / limits.minAspect));
+    while (height > 1 && width / height < limits.minAspect) height--;
+  }
+  return { width, height };
+}
+
+/** "2.5:1 wide or 1:2.5 tall". */
+function shapeRange(limits: InputLimits): string {
+  const parts: string[] = [];
+  if (limits.maxAspect !== undefined) parts.push(`${formatRatio(limits.maxAspect)} wide`);
+  if (limits.minAspect !== undefined) parts.push(`${formatRatio(limits.minAspect)} tall`);
+  return parts.join(' or ');
+}
+
 function belowMinimum(w: number, h: number, limits: InputLimits): boolean {
   return (
     (limits.minSide !== undefined && Math.min(w, h) < limits.minSide) ||
@@ -230,7 +260,7 @@ export async function prepareInput(
     );
   }
 
-  let { width, height } = fitWithin(w, h, limits);
+  let { width, height } = clampAspect(fitWithin(w, h, limits), limits);
   if (belowMinimum(width, height, limits)) {
     throw new InputImageError(
       'bad_shape',
@@ -285,10 +315,13 @@ export async function prepareInput(
       }
       for (let attempt = 0; attempt < 8 && out.length > maxBytes; attempt++) {
         const factor = Math.min(0.95, Math.sqrt(maxBytes / out.length) * 0.95);
-        const next = {
-          width: Math.max(1, Math.floor(width * factor)),
-          height: Math.max(1, Math.floor(height * factor)),
-        };
+        const next = clampAspect(
+          {
+            width: Math.max(1, Math.floor(width * factor)),
+            height: Math.max(1, Math.floor(height * factor)),
+          },
+          limits,
+        );
         if (belowMinimum(next.width, next.height, limits)) {
           throw new InputImageError(
             'cannot_fit',
@@ -318,6 +351,8 @@ export async function prepareInput(
 
   if (scaledForSize || scaledForBytes) {
     const reasons = scaledForSize ? sizeLimitParts(w, h, limits) : [];
+    // Only trimmed to the shape (see clampAspect): say which shape.
+    if (scaledForSize && reasons.length === 0) reasons.push(`shapes up to ${shapeRange(limits)}`);
     if (scaledForBytes && limits.maxBytes !== undefined) {
       reasons.push(`${formatBytes(limits.maxBytes)} per upload`);
     }

@@ -10,6 +10,7 @@
  *
  * Money is real: anything that is not known to be safe and has sent a request may have been charged.
  */
+import { SERVER_ERRORS_NOT_PROCESSED } from '../../../shared/endpoints';
 import type { ClassifyContext, ErrorClass, JobError } from './types';
 
 /** An error an executor can throw to say exactly how the queue must treat it. */
@@ -117,8 +118,13 @@ export function defaultClassify(error: unknown, context: ClassifyContext): Error
     if (FINAL_KINDS.has(kind)) return 'final';
     if (kind === 'rate_limited' || kinded.status === 429) return 'retry-safe';
     // 503: the service would not take the request; nothing was processed.
-    if (kind === 'server_error')
-      return kinded.status === 503 ? 'retry-safe' : 'may-have-been-charged';
+    // The client says whether Stability may have taken the request; its sentence says the same.
+    if (kind === 'server_error') {
+      const notTaken =
+        kinded.mayHaveBeenCharged === false ||
+        (kinded.status !== undefined && SERVER_ERRORS_NOT_PROCESSED.includes(kinded.status));
+      return notTaken ? 'retry-safe' : 'may-have-been-charged';
+    }
     if (kind === 'network' || kind === 'timeout') {
       if (codeOf(error)) return 'retry-safe';
       return kinded.mayHaveBeenCharged === false ? 'retry-safe' : 'may-have-been-charged';

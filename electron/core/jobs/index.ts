@@ -1,4 +1,7 @@
-/** The job queue: concurrency, rate limit, retries, persistence, offline. See queue.ts. */
+/**
+ * The job queue (concurrency, rate limit, retries, persistence, offline; see queue.ts) and the
+ * executor of Create's jobs (executor.ts).
+ */
 export * from './types';
 export { systemClock, type Clock } from './clock';
 export {
@@ -28,3 +31,12 @@ export {
   type QueueStatus,
   type RetryPolicy,
 } from './queue';
+export { expiresAt, resumableGeneration, retryKindOf, type RetryKind } from './generation';
+export {
+  createJobExecutor,
+  scalarParams,
+  type JobExecutor,
+  type JobExecutorOptions,
+  type PollTiming,
+  type ScalarParams,
+} from './executor';

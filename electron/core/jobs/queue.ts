@@ -29,6 +29,7 @@ import {
   type RateLimiter,
   type ReleaseSlot,
 } from './limiter';
+import { resumableGeneration } from './generation';
 import { loadQueue, saveQueue } from './store';
 import {
   FINISHED_STATES,
@@ -169,7 +170,17 @@ function checkConcurrency(n: number): number {
 }
 
 /** The sentence for a job that may have been charged without the person getting a picture. */
-function chargedError(cause: JobError, state: JobState): JobError {
+function chargedError(cause: JobError, state: JobState, resumable: boolean): JobError {
+  if (state === 'saving' && resumable) {
+    return {
+      code: cause.code,
+      message:
+        `The picture was made but could not be saved: ${cause.message} ` +
+        'Stability still has it: choose Retry to fetch it again (that costs nothing).',
+    };
+  }
+  // An async job whose result can still be fetched: the executor's sentence says what Retry does.
+  if (resumable) return cause;
   if (state === 'saving') {
     return {
       code: cause.code,
@@ -183,6 +194,7 @@ function chargedError(cause: JobError, state: JobState): JobError {
     network: 'the connection broke before the answer arrived',
     server_error: 'Stability reported an error on its side',
     invalid_response: 'its answer could not be read',
+    unknown_finish: 'Stability did not say whether the picture finished properly',
     cancelled: 'the request was stopped',
   };
   const reason = what[cause.code] ?? 'no usable answer came back';
@@ -456,6 +468,12 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
           release();
         };
       },
+      async saveGeneration(generation) {
+        if (!jobs.has(id) || closed) return;
+        update(id, { generation });
+        // Kept in memory even if the disk refuses (the failure is reported as a problem event).
+        await persist().catch(() => undefined);
+      },
       setState(state: ProgressState) {
         if (!SEND_STATES.includes(state) || !active()) return;
         const current = jobs.get(id);
@@ -526,11 +544,13 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
                 code: 'filtered',
                 message:
                   outcome.message ??
-                  "Stability's content filter blurred this picture. Change the prompt or the image, then try again.",
+                  "Stability's content filter blurred this picture, and it was charged. Change the prompt or the image; making it again costs again.",
               }
             : undefined,
         autoRetries: 0,
         mayHaveBeenCharged: false,
+        // The result is in: a Retry (of a filtered picture) makes a new one, it does not fetch this one.
+        generation: undefined,
       });
       prune();
       persistLater();
@@ -559,7 +579,11 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
     } else if (kind === 'may-have-been-charged') {
       update(id, {
         state: 'needs-attention',
-        error: chargedError(described, job.state),
+        error: chargedError(
+          described,
+          job.state,
+          resumableGeneration(job, clock.now()) !== undefined,
+        ),
         mayHaveBeenCharged: true,
       });
     } else {
@@ -582,7 +606,11 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
   const loaded = await loadQueue(options.dataDir, clock.now());
   let fixed = false;
   for (const job of loaded.jobs) {
-    if (RUNNING_STATES.includes(job.state)) {
+    if (RUNNING_STATES.includes(job.state) && resumableGeneration(job, clock.now())) {
+      // Stopped while fetching an async result: polling again is free, so it goes on by itself.
+      jobs.set(job.id, { ...job, state: 'waiting', updatedAt: clock.now() });
+      fixed = true;
+    } else if (RUNNING_STATES.includes(job.state)) {
       const charged = job.mayHaveBeenCharged || job.state !== 'preparing';
       jobs.set(job.id, {
         ...job,

@@ -41,6 +41,15 @@ const jobSchema = z.object({
   result: jsonValue.optional(),
   error: z.object({ code: z.string(), message: z.string() }).strict().optional(),
   mayHaveBeenCharged: z.boolean(),
+  generation: z
+    .object({
+      id: z.string().min(1),
+      startedAt: z.number(),
+      missing: z.boolean().optional(),
+      gone: z.boolean().optional(),
+    })
+    .strict()
+    .optional(),
 });
 
 const fileSchema = z.object({

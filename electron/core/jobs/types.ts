@@ -20,7 +20,12 @@ export const RUNNING_STATES: readonly JobState[] = ['preparing', 'sending', 'gen
 /** States a job ends in (until the person retries it). */
 export const FINISHED_STATES: readonly JobState[] = FINISHED_JOB_STATES;
 /** States from which `retry` may send a job again (only when the person asks). */
-export const RETRYABLE_STATES: readonly JobState[] = ['failed', 'needs-attention', 'cancelled'];
+export const RETRYABLE_STATES: readonly JobState[] = [
+  'failed',
+  'needs-attention',
+  'cancelled',
+  'filtered',
+];
 
 /** States an executor may report while it works (the queue sets `preparing` itself). */
 export type ProgressState = 'sending' | 'generating' | 'saving';
@@ -40,6 +45,25 @@ export interface JobError {
   readonly code: string;
   /** A plain sentence: what happened and what to do. */
   readonly message: string;
+}
+
+/**
+ * An async job at Stability (creative upscale, relight): its generation id, saved with the job before
+ * the first poll, so a failed poll, a restart or the person's Retry fetches the result again instead
+ * of paying for a new one.
+ */
+export interface Generation {
+  /** The id Stability answered the start with. */
+  readonly id: string;
+  /** When Stability took the job (ms since the epoch); the result is kept for a day from then. */
+  readonly startedAt: number;
+  /**
+   * Stability answered 404 once (expired, or asked with another key than the one that started it):
+   * the next attempt asks once more (the person may have put the old key back), then gives up.
+   */
+  readonly missing?: boolean;
+  /** Stability no longer has the result (404 twice), or the job failed there: a Retry sends again. */
+  readonly gone?: boolean;
 }
 
 export interface Job {
@@ -71,6 +95,8 @@ export interface Job {
    * result. Such a job is never sent again unless the person asks.
    */
   readonly mayHaveBeenCharged: boolean;
+  /** An async job's generation at Stability, once it started (see Generation). */
+  readonly generation?: Generation;
 }
 
 /** What `add` needs; the queue fills in the rest. */
@@ -104,6 +130,11 @@ export interface ExecutorContext {
   acquireRequestSlot(): Promise<() => void>;
   /** Report progress: `generating` once the request is out, `saving` while the result is written. */
   setState(state: ProgressState): void;
+  /**
+   * Keeps an async job's generation with the job, on disk, before the first poll: from then on a
+   * failed poll, a restart or a Retry polls again and never starts the job again (see Generation).
+   */
+  saveGeneration(generation: Generation): Promise<void>;
 }
 
 /** The work of one job. Throws on failure; the queue classifies the error. */

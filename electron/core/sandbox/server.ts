@@ -12,6 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import sharp from 'sharp';
 import {
+  ASYNC_FAILURE_STATUS,
   GENERATION_ID_LENGTH,
   IMAGE_CONTENT_TYPES,
   MAX_REQUEST_BYTES,
@@ -66,7 +67,7 @@ export interface SandboxOptions {
   /** Largest request body (default 10 MiB from the table). */
   maxRequestBytes?: number;
   triggers?: Partial<Triggers>;
-  /** How many polls of an async job answer 202 before the result (default 2). */
+  /** How many polls of an async job answer 202 before the result (default 2; see faults.asyncMs). */
   pollsBeforeDone?: number;
   /** Faults at the start (default: ATELIER_SANDBOX_FAULTS). */
   faults?: Faults;
@@ -135,6 +136,8 @@ interface Job {
   rendered: Promise<Rendered>;
   filtered: boolean;
   seed: number;
+  /** Fails after it started (faults.asyncFail): every poll answers 500. */
+  fails: boolean;
 }
 
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
@@ -302,12 +305,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   ): Promise<void> {
     const type = IMAGE_CONTENT_TYPES[rendered.format];
     const finishReason = filtered ? 'CONTENT_FILTERED' : 'SUCCESS';
+    // faults.omitHeaders: the answer says neither how the job finished nor which seed it used.
+    const bare = faults.omitHeaders !== undefined && rng() < faults.omitHeaders;
     if (accept === 'application/json') {
       const body = Buffer.from(
         JSON.stringify({
           image: rendered.bytes.toString('base64'),
-          finish_reason: finishReason,
-          seed,
+          ...(bare ? {} : { finish_reason: finishReason, seed }),
         }),
       );
       await sendBody(res, record, { 'content-type': `application/json; type=${type}` }, body);
@@ -316,7 +320,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await sendBody(
       res,
       record,
-      { 'content-type': type, 'finish-reason': finishReason, seed: String(seed) },
+      bare
+        ? { 'content-type': type }
+        : { 'content-type': type, 'finish-reason': finishReason, seed: String(seed) },
       rendered.bytes,
     );
   }
@@ -426,7 +432,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       fail(res, record, 401, 'unauthorized', ['authorization: invalid API key']);
       return;
     }
-    const wait = rateLimited(key);
+    const forced429 = faults.error429 !== undefined && rng() < faults.error429;
+    const wait = forced429 ? rate.lockoutMs : rateLimited(key);
     if (wait !== undefined) {
       if (!(await drain())) return;
       fail(
@@ -437,7 +444,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         [
           `You have exceeded the rate limit of ${rate.requests} requests within a ${rate.windowMs / 1000} second period, and have been timed out for ${rate.lockoutMs / 1000} seconds.`,
         ],
-        { 'retry-after': String(Math.ceil(wait / 1000)) },
+        faults.noRetryAfter ? {} : { 'retry-after': String(Math.ceil(wait / 1000)) },
       );
       return;
     }
@@ -478,7 +485,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ]);
         return;
       }
-      if (job.polls < pollsBeforeDone) {
+      if (job.fails) {
+        fail(res, record, ASYNC_FAILURE_STATUS, 'internal_error', [
+          'An unexpected server error has occurred, please try again later.',
+        ]);
+        return;
+      }
+      const running =
+        faults.asyncMs !== undefined
+          ? now() - job.createdAt < faults.asyncMs
+          : job.polls < pollsBeforeDone;
+      if (running) {
         job.polls += 1;
         json(res, record, 202, { id, status: 'in-progress' });
         return;
@@ -497,6 +514,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     // POST: multipart only.
     const contentType = req.headers['content-type'] ?? '';
+    const announced = Number(req.headers['content-length'] ?? NaN);
+    if (faults.resetOversize && announced > maxBytes) {
+      // A proxy's way with a body that is too large: the connection breaks halfway through it.
+      record.aborted = true;
+      await new Promise<void>((resolve) => {
+        let seen = 0;
+        req.on('data', (chunk: Buffer) => {
+          seen += chunk.length;
+          record.bytesReceived = seen;
+          if (seen >= announced / 2) {
+            req.socket.destroy();
+            resolve();
+          }
+        });
+        req.on('close', () => resolve());
+      });
+      return;
+    }
     let body: Buffer;
     try {
       const read = await readBody(req, maxBytes, (n) => (record.bytesReceived = n));
@@ -615,7 +650,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const id = hex(GENERATION_ID_LENGTH / 2);
       const rendered = renderCached(renderRequest);
       rendered.catch(() => undefined);
-      jobs.set(id, { key, createdAt: now(), polls: 0, rendered, filtered, seed });
+      const fails = faults.asyncFail !== undefined && rng() < faults.asyncFail;
+      jobs.set(id, { key, createdAt: now(), polls: 0, rendered, filtered, seed, fails });
       charge(spec, cost);
       json(res, record, 200, { id });
       return;

@@ -18,6 +18,7 @@ import {
   API_DEFAULT_BASE_URL,
   CLIENT_HEADER_MAX_LENGTH,
   ENDPOINTS,
+  FINISH_REASONS,
   GENERATION_ID_LENGTH,
   IMAGE_CONTENT_TYPES,
   POLL_MIN_INTERVAL_MS,
@@ -27,6 +28,7 @@ import {
   validateParams,
   type EndpointId,
   type EndpointSpec,
+  type FinishReason,
   type ImageFormat,
   type ImageInfo,
   type ParamValue,
@@ -40,6 +42,7 @@ import {
   networkError,
   redact,
   timeoutError,
+  unknownFinish,
   unreadableImage,
 } from './errors';
 import { multipart, type MultipartBody, type Part } from './multipart';
@@ -74,8 +77,8 @@ export interface ImageResult {
   readonly format: ImageFormat | undefined;
   /** The seed used (from the `seed` header or the JSON body). */
   readonly seed: number | undefined;
-  /** `SUCCESS` or `CONTENT_FILTERED` as Stability said it. */
-  readonly finishReason: string;
+  /** `SUCCESS` or `CONTENT_FILTERED` as Stability said it (anything else is an error). */
+  readonly finishReason: FinishReason;
   readonly requestId: string | undefined;
   /** For `filtered`: a sentence for the person. */
   readonly message?: string;
@@ -252,6 +255,9 @@ interface RawResponse {
   body: Buffer;
 }
 
+/** Bodies up to this size are written in one piece (text-only requests, small images). */
+const SMALL_BODY_BYTES = 64 * 1024;
+
 /** Error codes (Node, undici) that mean the connection to the API never opened. */
 const NEVER_CONNECTED = new Set([
   'ECONNREFUSED',
@@ -349,7 +355,10 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
     }
     try {
       if (signal?.aborted) throw cancelledError(false);
-      if (body?.buffer) sent = true;
+      // A small body goes out in one write: sent once dispatched. A larger one (an image in memory,
+      // a file) is streamed, and counts as sent once its last piece went out.
+      const whole = body?.buffer && body.length <= SMALL_BODY_BYTES ? body.buffer : undefined;
+      if (whole) sent = true;
       const response = await request(`${baseUrl}${path}`, {
         method,
         headers: body
@@ -360,7 +369,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
             }
           : headers,
         body: body
-          ? (body.buffer ?? Readable.from(tracked(body.stream()), { objectMode: false }))
+          ? (whole ?? Readable.from(tracked(body.stream()), { objectMode: false }))
           : undefined,
         dispatcher,
         signal: controller.signal,
@@ -381,7 +390,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
     }
   }
 
-  function apiError(response: RawResponse): StabilityError {
+  function apiError(response: RawResponse, method: 'GET' | 'POST'): StabilityError {
     let apiName: string | undefined;
     let requestId = headerString(response.headers['x-request-id']);
     const messages: string[] = [];
@@ -405,6 +414,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
     return fromStatus(
       {
         status: response.status,
+        method,
         ...(apiName ? { apiName } : {}),
         ...(requestId ? { requestId } : {}),
         messages: messages.map((m) => redact(m, secrets())),
@@ -421,7 +431,14 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
   }
 
   function filteredMessage(): string {
-    return "Stability's content filter blurred this picture. Change the prompt or the image, then try again.";
+    return "Stability's content filter blurred this picture, and it was charged. Change the prompt or the image; making it again costs again.";
+  }
+
+  /** SUCCESS or CONTENT_FILTERED; anything else (or nothing) is an error, never a success. */
+  function knownFinish(reason: string | undefined): FinishReason {
+    const known = FINISH_REASONS.find((r) => r === reason);
+    if (!known) throw unknownFinish(reason === undefined ? undefined : redact(reason, secrets()));
+    return known;
   }
 
   function imageFrom(response: RawResponse): ImageResult {
@@ -434,11 +451,11 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
       } catch {
         throw invalidResponse('the JSON could not be parsed', true);
       }
-      if (typeof parsed.image !== 'string' || typeof parsed.finish_reason !== 'string') {
-        throw invalidResponse('no image in the JSON', true);
-      }
+      if (typeof parsed.image !== 'string') throw invalidResponse('no image in the JSON', true);
       const sub = /type=(image\/[a-z]+)/.exec(type)?.[1] ?? 'image/png';
-      const finishReason = parsed.finish_reason;
+      const finishReason = knownFinish(
+        typeof parsed.finish_reason === 'string' ? parsed.finish_reason : undefined,
+      );
       return {
         outcome: finishReason === 'CONTENT_FILTERED' ? 'filtered' : 'image',
         bytes: Buffer.from(parsed.image, 'base64'),
@@ -453,7 +470,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
     if (!type.startsWith('image/')) {
       throw invalidResponse(`unexpected content type ${type || '(none)'}`, true);
     }
-    const finishReason = headerString(response.headers['finish-reason']) ?? 'SUCCESS';
+    const finishReason = knownFinish(headerString(response.headers['finish-reason']));
     const seedHeader = Number(headerString(response.headers.seed));
     const bare = type.split(';')[0]?.trim() ?? type;
     return {
@@ -533,7 +550,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
       body,
       callOptions.signal,
     );
-    if (response.status !== 200) throw apiError(response);
+    if (response.status !== 200) throw apiError(response, 'POST');
     return imageFrom(response);
   }
 
@@ -553,7 +570,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
       callOptions.signal,
     );
     // The API answers 200 {id}; some async starts answer 202: accept both.
-    if (response.status !== 200 && response.status !== 202) throw apiError(response);
+    if (response.status !== 200 && response.status !== 202) throw apiError(response, 'POST');
     let parsed: { id?: unknown };
     try {
       parsed = JSON.parse(response.body.toString('utf8')) as { id?: unknown };
@@ -584,7 +601,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
       callOptions.signal,
     );
     if (response.status === 202) return { status: 'in-progress' };
-    if (response.status !== 200) throw apiError(response);
+    if (response.status !== 200) throw apiError(response, 'GET');
     return { status: 'done', result: imageFrom(response) };
   }
 
@@ -650,7 +667,7 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
       undefined,
       callOptions.signal,
     );
-    if (response.status !== 200) throw apiError(response);
+    if (response.status !== 200) throw apiError(response, 'GET');
     try {
       const parsed = JSON.parse(response.body.toString('utf8')) as { credits?: unknown };
       if (typeof parsed.credits === 'number') return { credits: parsed.credits };

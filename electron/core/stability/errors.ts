@@ -4,6 +4,7 @@
  * authorization header: messages are built here from known words and the API's own field messages,
  * and every text that came from outside is passed through `redact` first.
  */
+import { SERVER_ERRORS_NOT_PROCESSED } from '../../../shared/endpoints';
 
 export type StabilityErrorKind =
   /** Our own check against the endpoint table failed: nothing was sent, nothing was charged. */
@@ -21,7 +22,9 @@ export type StabilityErrorKind =
   | 'timeout'
   | 'cancelled'
   /** The answer could not be read (not the documented shape). */
-  | 'invalid_response';
+  | 'invalid_response'
+  /** A picture came without a finish reason Atelier knows: not a success, not saved. */
+  | 'unknown_finish';
 
 export interface StabilityErrorInit {
   kind: StabilityErrorKind;
@@ -138,6 +141,8 @@ export function fieldsFromApiErrors(errors: readonly string[]): Record<string, s
 
 export interface ApiErrorInfo {
   status: number;
+  /** The request's method: a GET (a poll, the balance) is never charged. */
+  method?: 'GET' | 'POST';
   apiName?: string;
   requestId?: string;
   messages: string[];
@@ -145,7 +150,11 @@ export interface ApiErrorInfo {
 }
 
 /** The error for an HTTP error answer from Stability (or the Sandbox). */
-export function fromStatus(info: ApiErrorInfo, defaultRateWaitMs: number): StabilityError {
+export function fromStatus(
+  info: ApiErrorInfo,
+  defaultRateWaitMs: number,
+  notProcessed: readonly number[] = SERVER_ERRORS_NOT_PROCESSED,
+): StabilityError {
   const { status } = info;
   const said = info.messages.join(' ');
   const base = { status, apiName: info.apiName, requestId: info.requestId };
@@ -222,11 +231,22 @@ export function fromStatus(info: ApiErrorInfo, defaultRateWaitMs: number): Stabi
     );
   }
   if (status >= 500) {
+    // What the queue does follows from mayHaveBeenCharged, so the sentence and the queue agree.
+    if (notProcessed.includes(status) || info.method === 'GET') {
+      return make(
+        'server_error',
+        info.method === 'GET'
+          ? `Stability had a problem on its side (error ${status}); asking again costs nothing.`
+          : `Stability could not take the request just now (error ${status}), so nothing was charged.`,
+        'Try again in a few minutes.',
+        { ...base, mayHaveBeenCharged: false },
+      );
+    }
     return make(
       'server_error',
-      `Stability had a problem on its side (error ${status}); you were not charged.`,
-      'Try again in a few minutes.',
-      base,
+      `Stability had a problem on its side (error ${status}) after the request arrived, so it may have been charged.`,
+      'Check your credits at platform.stability.ai before you send it again.',
+      { ...base, mayHaveBeenCharged: true },
     );
   }
   return make(
@@ -274,6 +294,18 @@ export function invalidResponse(detail: string, charged: boolean): StabilityErro
     `Stability sent an answer Atelier could not read (${detail}).`,
     'Try again; if it keeps happening, check the API address in Settings.',
     { mayHaveBeenCharged: charged },
+  );
+}
+
+/** A picture that came without a finish reason Atelier knows (see FINISH_REASONS). */
+export function unknownFinish(reason: string | undefined): StabilityError {
+  return make(
+    'unknown_finish',
+    reason === undefined
+      ? 'Stability sent a picture without saying whether it finished properly (no finish reason), so Atelier did not keep it.'
+      : `Stability sent a picture that finished as "${reason.slice(0, 40)}", which Atelier does not know, so it did not keep it.`,
+    'It may have been charged: check your credits at platform.stability.ai before you send it again.',
+    { mayHaveBeenCharged: true },
   );
 }
 

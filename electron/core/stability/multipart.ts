@@ -34,6 +34,8 @@ function quote(text: string): string {
 const BOUNDARY_PREFIX = `----AtelierFormBoundary${randomBytes(8).toString('hex')}`;
 let counter = 0;
 
+const PIECE = 64 * 1024;
+
 export function multipart(parts: readonly Part[]): MultipartBody {
   // Unique per body without asking the OS for randomness on every request.
   counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
@@ -80,9 +82,10 @@ export function multipart(parts: readonly Part[]): MultipartBody {
     async *stream() {
       for (const chunk of chunks) {
         if (chunk instanceof Uint8Array) {
-          yield chunk;
+          // In pieces, so the caller can tell how much of a large in-memory file went out.
+          for (let at = 0; at < chunk.length; at += PIECE) yield chunk.subarray(at, at + PIECE);
         } else {
-          for await (const piece of createReadStream(chunk.path, { highWaterMark: 64 * 1024 })) {
+          for await (const piece of createReadStream(chunk.path, { highWaterMark: PIECE })) {
             yield piece as Buffer;
           }
         }

@@ -15,6 +15,7 @@ import {
   numberDefault,
   paramOf,
   runLabel,
+  seedRunText,
   strengthWords,
   styleChoices,
   transformChoices,
@@ -363,7 +364,7 @@ export function CreateForm() {
 
         <div className="field-row">
           {visible.has('seed') ? (
-            <Field label="Seed" labelId="seed-label" error={problems.seed}>
+            <Field label="Seed" labelId="seed-label" hint={seedRunText(form)} error={problems.seed}>
               <div className="seed">
                 <Segmented
                   name="seed-mode"

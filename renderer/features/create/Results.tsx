@@ -40,11 +40,90 @@ export function batchesOf(jobs: readonly JobView[]): Batch[] {
   return [...byKey.values()].sort((a, b) => b.createdAt - a.createdAt);
 }
 
+/** "60 credits", "1 credit", "6.5 credits". */
+function creditsWords(credits: number): string {
+  return `${credits} ${credits === 1 ? 'credit' : 'credits'}`;
+}
+
+/** The question under a job whose Retry costs again. */
+function retryQuestion(job: JobView): string {
+  const credits = creditsWords(job.retry?.credits ?? 0);
+  return job.state === 'filtered' || job.error?.code === 'result_gone'
+    ? `This was charged — send again? That costs ${credits} again.`
+    : `It may have been charged — send again? That costs ${credits} again.`;
+}
+
+/**
+ * Retry, worded by what it does: fetching a picture already paid for is free and needs no
+ * confirmation; sending a job that was (or may have been) charged says it costs again and asks.
+ */
+function RetryButtons({
+  job,
+  confirming,
+  setConfirming,
+}: {
+  job: JobView;
+  confirming: boolean;
+  setConfirming: (confirming: boolean) => void;
+}) {
+  const retry = useCreate((s) => s.retry);
+  const kind = job.retry?.kind;
+  if (!kind) return null;
+  if (kind === 'resume') {
+    return (
+      <button
+        type="button"
+        className="chip-button"
+        title="Fetches the picture Stability made for this job; that costs nothing"
+        onClick={() => void retry(job.id)}
+      >
+        Retry
+      </button>
+    );
+  }
+  if (kind === 'free') {
+    return (
+      <button type="button" className="chip-button" onClick={() => void retry(job.id)}>
+        Retry
+      </button>
+    );
+  }
+  const credits = creditsWords(job.retry?.credits ?? 0);
+  if (!confirming) {
+    return (
+      <button
+        type="button"
+        className="chip-button"
+        title={`Sending this job again costs ${credits} again`}
+        onClick={() => setConfirming(true)}
+      >
+        Retry…
+      </button>
+    );
+  }
+  return (
+    <>
+      <button
+        type="button"
+        className="chip-button chip-button--warn"
+        onClick={() => {
+          setConfirming(false);
+          void retry(job.id, true);
+        }}
+      >
+        Send again
+      </button>
+      <button type="button" className="chip-button" onClick={() => setConfirming(false)}>
+        Keep
+      </button>
+    </>
+  );
+}
+
 function JobCard({ job }: { job: JobView }) {
   const preview = useCreate((s) => (job.result ? s.previews[job.result.path] : undefined));
   const loadPreview = useCreate((s) => s.loadPreview);
   const cancel = useCreate((s) => s.cancel);
-  const retry = useCreate((s) => s.retry);
   const remove = useCreate((s) => s.remove);
   const setForm = useCreate((s) => s.setForm);
   const takeLibraryPicture = useCreate((s) => s.takeLibraryPicture);
@@ -103,34 +182,7 @@ function JobCard({ job }: { job: JobView }) {
               Cancel
             </button>
           ) : null}
-          {job.state === 'failed' || job.state === 'cancelled' || job.state === 'filtered' ? (
-            <button type="button" className="chip-button" onClick={() => void retry(job.id)}>
-              Retry
-            </button>
-          ) : null}
-          {job.state === 'needs-attention' ? (
-            confirming ? (
-              <>
-                <button
-                  type="button"
-                  className="chip-button chip-button--warn"
-                  onClick={() => {
-                    setConfirming(false);
-                    void retry(job.id);
-                  }}
-                >
-                  Send again
-                </button>
-                <button type="button" className="chip-button" onClick={() => setConfirming(false)}>
-                  Keep
-                </button>
-              </>
-            ) : (
-              <button type="button" className="chip-button" onClick={() => setConfirming(true)}>
-                Retry…
-              </button>
-            )
-          ) : null}
+          <RetryButtons job={job} confirming={confirming} setConfirming={setConfirming} />
           {result ? (
             <>
               {result.seed !== null ? (
@@ -184,7 +236,7 @@ function JobCard({ job }: { job: JobView }) {
       </div>
       {confirming ? (
         <p className="job__confirm" role="alert">
-          It may have been charged — send again?
+          {retryQuestion(job)}
         </p>
       ) : null}
     </article>

@@ -15,6 +15,7 @@ import {
   creditCost,
   defaultOf,
   findParam,
+  seedOfImage,
   validateParams,
   type AspectRatio,
   type EndpointSpec,
@@ -224,6 +225,17 @@ export function paramsOf(form: FormState): FormParams {
   if (form.creativity !== null) put('creativity', form.creativity);
   // Only keep what the endpoint has (a guard: the table is the truth).
   return Object.fromEntries(Object.entries(params).filter(([name]) => findParam(spec, name)));
+}
+
+/**
+ * What a fixed seed does to a run of several images, for the form: each gets its own seed (seed,
+ * seed + 1, …), never the same request twice. Undefined when there is nothing to say.
+ */
+export function seedRunText(form: FormState): string | undefined {
+  if (form.seedMode !== 'fixed' || form.seed <= 0 || form.count <= 1) return undefined;
+  const first = seedOfImage(form.seed, 0);
+  const last = seedOfImage(form.seed, form.count - 1);
+  return `The ${form.count} images use seeds ${first} to ${last}, one each.`;
 }
 
 /** Field messages from the table's validator (prompt missing, out of range ...). */

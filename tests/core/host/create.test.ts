@@ -187,6 +187,56 @@ describe('text-to-image', () => {
     expect(sandbox.requests.length).toBe(before);
   });
 
+  it('a fixed seed with 3 images sends seeds 42, 43 and 44 on the wire, never 3 identical requests', async () => {
+    const before = sandbox.requests.length;
+    const { jobs } = await service.handlers['jobs.add']({
+      kind: 'text-to-image',
+      endpoint: 'generate.core',
+      params: { prompt: 'three seeds', seed: 42 },
+      count: 3,
+    });
+    const done = await Promise.all(jobs.map((j) => finished(j.id)));
+    const sent = sandbox.requests
+      .slice(before)
+      .filter((r) => r.method === 'POST')
+      .map((r) => r.fields.find((f) => f.name === 'seed')?.value);
+    expect(sent.sort()).toEqual(['42', '43', '44']);
+    expect(done.map((v) => v.result?.seed).sort()).toEqual([42, 43, 44]);
+    // One image keeps its seed; random (0) stays random.
+    const one = await service.handlers['jobs.add']({
+      kind: 'text-to-image',
+      endpoint: 'generate.core',
+      params: { prompt: 'one seed', seed: 42 },
+      count: 1,
+    });
+    expect(one.jobs[0]?.params.seed).toBe(42);
+  });
+
+  it('retrying a filtered picture says it costs again, and sends only when the person agrees', async () => {
+    const { jobs } = await service.handlers['jobs.add']({
+      kind: 'text-to-image',
+      endpoint: 'generate.core',
+      params: { prompt: 'sandbox-filter again' },
+      count: 1,
+    });
+    const id = jobs[0]?.id ?? '';
+    const filtered = await finished(id);
+    expect(filtered.state).toBe('filtered');
+    expect(filtered.retry).toEqual({ kind: 'costs-again', credits: 3 });
+    const posts = () =>
+      sandbox.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/generate/core'))
+        .length;
+    const before = posts();
+    await expect(service.handlers['jobs.retry']({ id })).rejects.toMatchObject({
+      code: 'costs_again',
+      message: expect.stringMatching(/costs 3 credits again/) as unknown,
+    });
+    expect(posts()).toBe(before);
+    await service.handlers['jobs.retry']({ id, payAgain: true });
+    await until(id, (v) => v.attempts === 2 && FINISHED.includes(v.state));
+    expect(posts()).toBe(before + 1);
+  });
+
   it('cancels a running job, and retries it only when asked', async () => {
     sandbox.setFaults({ latencyMs: 60_000 });
     const { jobs } = await service.handlers['jobs.add']({
@@ -201,7 +251,10 @@ describe('text-to-image', () => {
     const cancelled = await finished(id);
     expect(cancelled.state).toBe('cancelled');
     sandbox.setFaults({});
-    await service.handlers['jobs.retry']({ id });
+    // It was sent before the cancel, so it may have been charged: Retry says it costs again.
+    expect(cancelled.retry).toEqual({ kind: 'costs-again', credits: 3 });
+    await expect(service.handlers['jobs.retry']({ id })).rejects.toThrow(/costs 3 credits again/);
+    await service.handlers['jobs.retry']({ id, payAgain: true });
     expectInLibrary(await until(id, (v) => v.state === 'done'));
   });
 });

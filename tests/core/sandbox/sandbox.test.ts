@@ -336,6 +336,18 @@ describe('faults', () => {
       },
       ignored: ['bogus=1', 'slow2=x'],
     });
+    expect(
+      parseFaults(
+        'asyncFail=1,omitHeaders=0.5,resetOversize=1,error429=1,noRetryAfter=1,asyncMs=900',
+      ).faults,
+    ).toEqual({
+      asyncFail: 1,
+      omitHeaders: 0.5,
+      resetOversize: 1,
+      error429: 1,
+      noRetryAfter: 1,
+      asyncMs: 900,
+    });
     expect(faultsFromEnv({ ATELIER_SANDBOX_FAULTS: 'error503=1' })).toEqual({ error503: 1 });
     expect(faultsFromEnv({})).toEqual({});
   });
