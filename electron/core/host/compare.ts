@@ -10,7 +10,8 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { CompareSaved, CompareSide, CompareSource } from '../../../shared/api';
 import { LibraryError, resolveLibraryFile, type Library } from '../library';
-import { PlainError, type Handlers } from '../rpc/dispatch';
+import { PlainError } from '../errors';
+import type { Handlers } from '../rpc/dispatch';
 
 export type CompareCallName = 'compare.save';
 

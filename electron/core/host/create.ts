@@ -50,7 +50,8 @@ import {
   saveResult,
   type InputImage,
 } from '../library';
-import { PlainError, type Handlers } from '../rpc/dispatch';
+import { PlainError } from '../errors';
+import type { Handlers } from '../rpc/dispatch';
 import {
   StabilityError,
   type ImageResult,

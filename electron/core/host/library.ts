@@ -28,7 +28,8 @@ import {
   type TrashFunction,
 } from '../library';
 import { moveLibrary, moveProblem } from '../library/move';
-import { PlainError, type Handlers } from '../rpc/dispatch';
+import { PlainError } from '../errors';
+import type { Handlers } from '../rpc/dispatch';
 
 export type LibraryCallName =
   | 'library.query'

@@ -7,7 +7,8 @@
 import { realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { PlainError, type Handlers } from '../rpc/dispatch';
+import { PlainError } from '../errors';
+import type { Handlers } from '../rpc/dispatch';
 
 export interface ShellServices {
   /** The system's Open dialog for png/jpeg/webp images; [] when cancelled. */

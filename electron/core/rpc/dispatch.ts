@@ -6,11 +6,11 @@
  * sentence back, a handler's unexpected failure becomes an 'internal' error (logged, not leaked).
  */
 import type { z } from 'zod';
+import { fieldsFromIssues, PlainError } from '../errors';
 import {
   calls,
   INTERNAL_ERROR_MESSAGE,
   isCallName,
-  type ApiErrorBody,
   type CallName,
   type CallResponse,
   type CallResult,
@@ -20,36 +20,6 @@ import {
 export type Handlers = {
   [C in CallName]: (request: z.output<(typeof calls)[C]['request']>) => Promise<CallResponse<C>>;
 };
-
-/**
- * An error a handler throws on purpose: it reaches the person as is. Anything else a handler throws
- * is a bug and reaches the person as a generic sentence.
- */
-export class PlainError extends Error {
-  readonly code: string;
-  readonly fields: Record<string, string> | undefined;
-  constructor(code: string, message: string, fields?: Record<string, string>) {
-    super(message);
-    this.name = 'PlainError';
-    this.code = code;
-    this.fields = fields;
-  }
-  toBody(): ApiErrorBody {
-    return this.fields
-      ? { code: this.code, message: this.message, fields: this.fields }
-      : { code: this.code, message: this.message };
-  }
-}
-
-/** Turns zod issues into { field: message }, e.g. { concurrency: 'Too big: expected ...' }. */
-export function fieldsFromIssues(issues: readonly z.core.$ZodIssue[]): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of issues) {
-    const key = issue.path.length > 0 ? issue.path.map(String).join('.') : '(request)';
-    fields[key] ??= issue.message;
-  }
-  return fields;
-}
 
 export interface DispatchOptions {
   /** Called with unexpected handler errors (bugs). Must not receive secrets; messages are not sent out. */
