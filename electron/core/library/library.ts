@@ -48,7 +48,7 @@ import {
   type RepairReport,
   type ScanContext,
 } from './scan';
-import { createThumbnailer, thumbRelPath, type ThumbSize } from './thumbs';
+import { createThumbnailer, THUMB_SIZES, thumbRelPath, type ThumbSize } from './thumbs';
 import { watchFolders, type FolderWatcher } from './watch';
 
 /** Moves files to the operating system's trash (the Electron shell's `shell.trashItem`). */
@@ -445,7 +445,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     await rm(path.join(trashRoot, token), { recursive: true, force: true });
     await Promise.all(
       manifest.ids.flatMap((id) =>
-        ([128, 256, 512] as const).map((s) => rm(abs(thumbRelPath(id, s)), { force: true })),
+        THUMB_SIZES.map((s) => rm(abs(thumbRelPath(id, s)), { force: true })),
       ),
     );
   };
