@@ -85,11 +85,6 @@ export interface Host {
   services: Services;
   /** Waits for pending writes, stops events; later calls answer 'not_available'. Idempotent. */
   close(): Promise<void>;
-  /**
-   * STABILITY_API_KEY of this run, or null. For the core's API client only: never put it in a
-   * response, an event, a log line, an error or a file.
-   */
-  envApiKey(): string | null;
   /** The API base URL in force now (setting, else STABILITY_API_BASE, else the default). */
   apiBase(): string;
   /** The library folder: --library for this run, else the setting, else null (the default). */
@@ -101,8 +96,8 @@ export interface Host {
 export async function createHost(options: HostOptions): Promise<Host> {
   const env = options.env ?? process.env;
   const platform = options.platform ?? process.platform;
-  const apiKey = nonEmpty(env.STABILITY_API_KEY);
-  const secrets = [apiKey, env.STABILITY_API_KEY];
+  // STABILITY_API_KEY reaches the API client through the vault only; here it is what logs hide.
+  const secrets = [nonEmpty(env.STABILITY_API_KEY), env.STABILITY_API_KEY];
   const write = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const log = (line: string) => {
     try {
@@ -263,7 +258,6 @@ export async function createHost(options: HostOptions): Promise<Host> {
       })();
       return closing;
     },
-    envApiKey: () => apiKey,
     apiBase: () => resolveApiBase(settings.get(), env),
     libraryDir: () => libraryOverride ?? settings.get().libraryDir,
     library,

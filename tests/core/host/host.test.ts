@@ -190,10 +190,15 @@ describe('host environment', () => {
   it('keeps STABILITY_API_KEY for this run only: never stored, sent or logged', async () => {
     const lines: string[] = [];
     const host = await makeHost(
-      { env: { ATELIER_DATA_DIR: dataDir, STABILITY_API_KEY: KEY } },
+      { env: { ATELIER_DATA_DIR: dataDir, STABILITY_API_KEY: KEY }, keychain: false },
       lines,
     );
-    expect(host.envApiKey()).toBe(KEY);
+    expect(value(await host.dispatch('key.status', {}))).toMatchObject({
+      hasKey: true,
+      source: 'env',
+      last4: KEY.slice(-4),
+    });
+    expect(host).not.toHaveProperty('envApiKey');
     const answers = await Promise.all([
       host.dispatch('app.info', {}),
       host.dispatch('settings.get', {}),
@@ -212,9 +217,14 @@ describe('host environment', () => {
   });
 
   it('has no key when STABILITY_API_KEY is absent or blank', async () => {
-    expect((await makeHost()).envApiKey()).toBeNull();
-    const blank = await makeHost({ env: { ATELIER_DATA_DIR: dataDir, STABILITY_API_KEY: '  ' } });
-    expect(blank.envApiKey()).toBeNull();
+    const status = (host: Host) => host.dispatch('key.status', {}).then(value);
+    const none = { hasKey: false, source: null, last4: null };
+    expect(await status(await makeHost({ keychain: false }))).toMatchObject(none);
+    const blank = await makeHost({
+      env: { ATELIER_DATA_DIR: dataDir, STABILITY_API_KEY: '  ' },
+      keychain: false,
+    });
+    expect(await status(blank)).toMatchObject(none);
   });
 
   it('uses the setting, then STABILITY_API_BASE, then the default API base', async () => {
