@@ -15,7 +15,7 @@ import {
   shell,
   type WebContents,
 } from 'electron';
-import { createHost, fallbackLibraryDir, type Host } from '../core/host';
+import { createHost, type Host } from '../core/host';
 import { forwardEvent, registerInvokeHandler } from './ipc';
 import { menuTemplate } from './menu';
 import { createDesktop, imagePathsFromArgv } from './desktop';
@@ -138,7 +138,7 @@ export async function start(options: StartOptions): Promise<StartedShell | null>
       menuTemplate(process.platform, dev !== undefined, {
         command: (command) => desktop.command(command),
         openImage: () => void desktop.openImage(),
-        revealLibrary: () => desktop.reveal(host.libraryDir() ?? fallbackLibraryDir(), 'library'),
+        revealLibrary: () => desktop.reveal(host.libraryDir(), 'library'),
         revealDataFolder: () => desktop.reveal(dataDir ?? app.getPath('userData'), 'data'),
       }),
     ),

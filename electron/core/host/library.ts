@@ -6,7 +6,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import type {
   EventName,
@@ -49,9 +48,17 @@ export type LibraryCallName =
 /** The URL prefix of media in the Electron shell (see electron/shell/media.ts). */
 export const ELECTRON_MEDIA_BASE = 'atelier-media://library';
 
+/** The library folder in force: chosen (--library or the setting), or the default. */
+export interface LibraryFolder {
+  /** Absolute. */
+  dir: string;
+  /** False for the default folder, <Pictures>/Atelier. */
+  chosen: boolean;
+}
+
 export interface LibraryServiceOptions {
-  /** The folder chosen (--library or the setting), or null for the default. */
-  libraryDir: () => string | null;
+  /** The folder in force now (createHost resolves it). */
+  folder: () => LibraryFolder;
   shell: ShellKind;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
   /** The OS trash (Electron: shell.trashItem); without it deleted files wait in .atelier/trash. */
@@ -108,11 +115,6 @@ export interface LibraryService {
   /** Call when the setting may have changed: reopens on another folder and says so. */
   folderMayHaveChanged(): void;
   close(): Promise<void>;
-}
-
-/** <Pictures>/Atelier: the library when none is chosen. */
-export function defaultLibraryFolder(): string {
-  return path.join(homedir(), 'Pictures', 'Atelier');
 }
 
 export function itemOf(entry: LibraryEntry): LibraryItem {
@@ -179,7 +181,7 @@ function notFound(): PlainError {
 
 export function createLibraryService(options: LibraryServiceOptions): LibraryService {
   const log = options.log ?? (() => undefined);
-  const dir = () => path.resolve(options.libraryDir() ?? defaultLibraryFolder());
+  const dir = () => options.folder().dir;
   let open: { dir: string; library: Promise<Library>; stop: (() => void) | null } | null = null;
   let closed = false;
   const uploads = new Map<string, Upload>();
@@ -406,7 +408,7 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
       const problem = moveProblem(from, to);
       if (problem) throw new PlainError('bad_path', problem);
       const target = path.resolve(to);
-      const before = options.libraryDir();
+      const before = options.folder();
       moving = true;
       try {
         // Stop watching the old folder, then make the new one the library folder: pictures that
@@ -427,7 +429,7 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
         }).catch(async (error: unknown) => {
           // The old folder stays the library folder; what was moved waits in the new one, and
           // moving again picks up where this stopped.
-          await useFolder(before).catch(() => undefined);
+          await useFolder(before.chosen ? before.dir : null).catch(() => undefined);
           if (error instanceof LibraryError) throw new PlainError(error.code, error.message);
           throw error;
         });
@@ -456,7 +458,7 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
     'library.folder': () =>
       Promise.resolve({
         dir: dir(),
-        isDefault: options.libraryDir() === null,
+        isDefault: !options.folder().chosen,
         mediaBase: options.shell === 'electron' ? ELECTRON_MEDIA_BASE : '',
         canReveal: options.reveal !== undefined,
       }),

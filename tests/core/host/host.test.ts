@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_SETTINGS, type CallResult, type EventName } from '../../../shared/api';
 import { createHost, type Host, type HostOptions } from '../../../electron/core/host';
@@ -254,9 +254,28 @@ describe('host environment', () => {
     expect(host.libraryDir()).toBe(path.resolve('relative/lib'));
     expect(host.settings.get().libraryDir).toBeNull();
     const plain = await makeHost();
-    expect(plain.libraryDir()).toBeNull();
+    expect(plain.libraryDir()).toBe(path.join(homedir(), 'Pictures', 'Atelier'));
     await plain.settings.set({ libraryDir: '/pictures/atelier' });
     expect(plain.libraryDir()).toBe('/pictures/atelier');
+  });
+
+  it('resolves the library folder once: the library calls and the host name the same one', async () => {
+    const host = await makeHost();
+    const folder = () => host.dispatch('library.folder', {}).then(value);
+    expect(await folder()).toMatchObject({
+      dir: path.join(homedir(), 'Pictures', 'Atelier'),
+      isDefault: true,
+    });
+    const chosen = path.join(root, 'chosen');
+    await host.settings.set({ libraryDir: chosen });
+    expect(await folder()).toMatchObject({ dir: chosen, isDefault: false });
+    expect(host.libraryDir()).toBe(chosen);
+    expect(host.library.dir()).toBe(chosen);
+    const run = await makeHost({ libraryDir: path.join(root, 'run') });
+    expect(await run.dispatch('library.folder', {}).then(value)).toMatchObject({
+      dir: path.join(root, 'run'),
+      isDefault: false,
+    });
   });
 
   it('reports a corrupt settings file on the log and keeps running', async () => {
