@@ -25,7 +25,8 @@ import {
   APP_SCHEME_PRIVILEGES,
   createAppProtocolHandler,
 } from './protocol';
-import { MEDIA_SCHEME, MEDIA_SCHEME_PRIVILEGES, createMediaProtocolHandler } from './media';
+import { MEDIA_SCHEME } from '../core/library/media';
+import { MEDIA_SCHEME_PRIVILEGES, createMediaProtocolHandler } from './media';
 import {
   contentSecurityPolicy,
   hardenSession,

@@ -1,7 +1,7 @@
 /**
  * The atelier-media:// protocol: how the Electron renderer loads the library's images and
  * thumbnails. Registered standard and secure (like app://); it answers only two shapes of address,
- * both resolved by the core's library (electron/core/host/library.ts), never by joining paths here:
+ * both resolved by the core's library (electron/core/library/media.ts), never by joining paths here:
  *
  *   atelier-media://library/media/<path inside the library>   the image itself
  *   atelier-media://library/thumb/<id>/<size>                 its cached WebP thumbnail
@@ -11,10 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import type { CustomScheme } from 'electron';
 import { pictureContentType } from '../core/fs/content-types';
-import { lookupMedia, type MediaSource } from '../core/host/library';
-
-export const MEDIA_SCHEME = 'atelier-media';
-export const MEDIA_HOST = 'library';
+import { lookupMedia, MEDIA_HOST, MEDIA_SCHEME, type MediaSource } from '../core/library/media';
 
 /** Registered before the app is ready, with app:// (Electron requires that). */
 export const MEDIA_SCHEME_PRIVILEGES: CustomScheme = {

@@ -2,7 +2,7 @@
  * The library service: ONE open library for the folder in force (--library, else the setting,
  * else <Pictures>/Atelier), opened on first use, reopened when the folder changes, closed with the
  * host. It implements the library.* calls, forwards the library's changes as `library.changed`,
- * and resolves media requests for the shells (files of the library only, thumbnails by id).
+ * and hands the shells the media of the library in force (core/library/media.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -15,15 +15,15 @@ import type {
   ShellKind,
 } from '../../../shared/api';
 import {
+  createMediaSource,
+  ELECTRON_MEDIA_BASE,
   LibraryError,
-  THUMB_SIZES,
   openLibrary,
   type Library,
   type LibraryEntry,
   type LibraryOptions,
-  type ResolveResult,
+  type MediaSource,
   type Sidecar,
-  type ThumbSize,
   type TrashFunction,
 } from '../library';
 import { moveLibrary, moveProblem } from '../library/move';
@@ -44,9 +44,6 @@ export type LibraryCallName =
   | 'library.folder'
   | 'library.refresh'
   | 'library.move';
-
-/** The URL prefix of media in the Electron shell (see electron/shell/media.ts). */
-export const ELECTRON_MEDIA_BASE = 'atelier-media://library';
 
 /** The library folder in force: chosen (--library or the setting), or the default. */
 export interface LibraryFolder {
@@ -73,36 +70,6 @@ export interface LibraryServiceOptions {
   /** Options for openLibrary (tests: debounce, watch). */
   libraryOptions?: LibraryOptions;
   log?: (line: string) => void;
-}
-
-/** What the shells need to serve media: files of the library only. */
-export interface MediaSource {
-  /** A request path below /media/ resolved to a real file of the library, or refused. */
-  resolve(requestPath: string): Promise<ResolveResult>;
-  /** The absolute path of the thumbnail of an entry, or null when there is no such entry. */
-  thumbnail(id: string, size: number): Promise<string | null>;
-}
-
-/** What a media address names: a file of the library, or why there is none. */
-export type MediaLookup =
-  { ok: true; path: string } | { ok: false; reason: 'refused' | 'not-found' };
-
-const THUMB_PATH = /^\/thumb\/([0-9A-Za-z]{1,64})\/(\d{1,4})$/;
-
-/**
- * The file behind the path of a media address, as both shells serve them (atelier-media:// and the
- * browser shell's /media/ and /thumb/): `/media/<library path>` or `/thumb/<id>/<size>`.
- */
-export async function lookupMedia(media: MediaSource, pathname: string): Promise<MediaLookup> {
-  if (pathname.startsWith('/media/')) {
-    const resolved = await media.resolve(pathname.slice('/media'.length));
-    if (resolved.ok) return { ok: true, path: resolved.path };
-    return { ok: false, reason: resolved.reason === 'not-found' ? 'not-found' : 'refused' };
-  }
-  const match = THUMB_PATH.exec(pathname);
-  if (!match) return { ok: false, reason: 'refused' };
-  const file = await media.thumbnail(match[1] ?? '', Number(match[2]));
-  return file === null ? { ok: false, reason: 'not-found' } : { ok: true, path: file };
 }
 
 export interface LibraryService {
@@ -161,8 +128,6 @@ function recipeOf(sidecar: Sidecar): LibraryRecipe {
   };
 }
 
-const THUMB_SET = new Set<number>(THUMB_SIZES);
-const ID_SHAPE = /^[0-9A-Za-z]{1,64}$/;
 const UPLOAD_MAX = 64 * 1024 * 1024;
 
 interface Upload {
@@ -464,38 +429,7 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
       }),
   };
 
-  const media: MediaSource = {
-    async resolve(requestPath) {
-      let library: Library;
-      try {
-        library = await current();
-      } catch {
-        return { ok: false, reason: 'not-found' };
-      }
-      // The thumbnail cache is reached by id (thumbnail below), never by path.
-      const result = await library.resolve(requestPath);
-      if (result.ok && requestPath.replace(/^\/+/, '').startsWith('.')) {
-        return { ok: false, reason: 'bad-path' };
-      }
-      return result;
-    },
-    async thumbnail(id, size) {
-      if (!ID_SHAPE.test(id) || !THUMB_SET.has(size)) return null;
-      let library: Library;
-      try {
-        library = await current();
-      } catch {
-        return null;
-      }
-      if (!library.get(id)) return null;
-      try {
-        return await library.thumbnail(id, size as ThumbSize);
-      } catch (error) {
-        log(`library: no thumbnail for ${id} (${error instanceof Error ? error.message : ''})`);
-        return null;
-      }
-    },
-  };
+  const media = createMediaSource(current, log);
 
   return {
     handlers,
