@@ -59,6 +59,5 @@ export {
   type LibraryQuery,
   type QueryResult,
   type LibraryChange,
-  type DeleteReceipt,
-  type TrashFunction,
 } from './library';
+export type { DeleteReceipt, TrashFunction, TrashOptions } from './trash';
