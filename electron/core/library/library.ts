@@ -238,7 +238,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
   };
 
   // -- live rescans (watcher, undo, refresh) --------------------------------------------------
-  // Every change to the index (watcher rescans, our own writes) runs one at a time, in order.
+  // Every change to the index (rescans, refresh, our own writes) runs one at a time, in order.
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
     const run = chain.then(task);
@@ -266,6 +266,16 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       if (imagePath !== null) inFlight.delete(imagePath);
     }
   };
+  /** How a rescan of the open library reads: it repairs, and leaves our writes and young files. */
+  const liveContext = (onTooYoung?: (relDir: string) => void): ScanContext => ({
+    libraryDir,
+    repair: true,
+    report: emptyReport(),
+    idOwner: new Map(),
+    inFlight,
+    graceMs,
+    ...(onTooYoung ? { onTooYoung } : {}),
+  });
   /** Rebuilds the index from `dirs`, and announces what changed since `before`. */
   const announceSince = (before: ReadonlyMap<string, LibraryEntry>): LibraryChange => {
     watcher?.sync(dirs.keys());
@@ -289,15 +299,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     const wanted = [...new Set(relDirs)];
     rescanChain = serial(async () => {
       const before = new Map(byId);
-      const liveCtx: ScanContext = {
-        libraryDir,
-        repair: true,
-        report: emptyReport(),
-        idOwner: new Map(),
-        inFlight,
-        graceMs,
-        onTooYoung: (relDir) => later(relDir),
-      };
+      const liveCtx = liveContext(later);
       const underOrAt = (key: string, relDir: string) =>
         relDir === '' || key === relDir || key.startsWith(`${relDir}/`);
       // Shallow folders first; a folder read (or found new) in this batch is not read twice.
@@ -522,18 +524,14 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       return () => emitter.off('change', listener);
     },
 
-    async refresh() {
-      const before = new Map(byId);
-      const ctx: ScanContext = {
-        libraryDir,
-        repair: true,
-        report: emptyReport(),
-        idOwner: new Map(),
-        inFlight,
-        graceMs,
-      };
-      dirs = await walkLibrary(ctx, dirs);
-      return announceSince(before);
+    refresh() {
+      // In the queue like every other change to the index: a rescan or a save that ran while the
+      // folder was being walked would otherwise be overwritten, or announced a second time.
+      return serial(async () => {
+        const before = new Map(byId);
+        dirs = await walkLibrary(liveContext(), dirs);
+        return announceSince(before);
+      });
     },
 
     async close() {
