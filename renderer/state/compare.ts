@@ -19,7 +19,8 @@ import {
   type CompareSource,
   type LibraryItem,
 } from '../../shared/api';
-import type { Size, View } from '../features/compare/geometry';
+import type { Size } from '../../shared/compare-layout';
+import type { View } from '../features/compare/geometry';
 import { getBridge } from './bridge';
 import { sendInChunks } from './upload';
 import { messageOf } from './connection';

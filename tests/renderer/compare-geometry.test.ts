@@ -8,7 +8,6 @@ import {
   fitZoom,
   frameAt,
   frameTransform,
-  layoutFrame,
   panBy,
   pictureTransform,
   stepZoom,
@@ -16,6 +15,7 @@ import {
   zoomTo,
   type View,
 } from '../../renderer/features/compare/geometry';
+import { layoutFrame } from '../../shared/compare-layout';
 
 const small = { width: 512, height: 384 };
 const big = { width: 2048, height: 1536 };

@@ -7,7 +7,8 @@ import { Icon } from '../../ui/Icon';
 import { PlaceHeader } from '../../ui/PlaceHeader';
 import { Segmented } from '../../ui/Segmented';
 import { PICTURE_TYPES, useFilePicker } from '../../ui/useFilePicker';
-import { layoutFrame, stepZoom, zoomLabel, zoomOf, zoomTo } from './geometry';
+import { layoutFrame } from '../../../shared/compare-layout';
+import { stepZoom, zoomLabel, zoomOf, zoomTo } from './geometry';
 import { Picker } from './Picker';
 import { devicePixelRatio, sideName, sizeLabel, Viewer } from './Viewer';
 
