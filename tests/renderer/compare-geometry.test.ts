@@ -13,8 +13,8 @@ import {
   stepZoom,
   zoomLabel,
   zoomTo,
-  type View,
 } from '../../renderer/features/compare/geometry';
+import type { View } from '../../renderer/state/compare';
 import { layoutFrame } from '../../shared/compare-layout';
 
 const small = { width: 512, height: 384 };

@@ -6,14 +6,7 @@
  * device pixel.
  */
 import { isRealSize, type Placement, type Size } from '../../../shared/compare-layout';
-
-/** The view: how many device pixels per frame pixel, and which frame point is at the centre. */
-export interface View {
-  /** null: fit the whole frame in the viewport (recomputed when the viewport changes). */
-  zoom: number | null;
-  cx: number;
-  cy: number;
-}
+import type { View } from '../../state/compare';
 
 /** The transform of one picture in a viewport: screen = (x, y) + pixel * scale (CSS px). */
 export interface Transform {

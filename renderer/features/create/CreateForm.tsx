@@ -20,7 +20,7 @@ import {
   transformChoices,
   visibleParams,
   type FormState,
-} from './form';
+} from '../../state/create-form';
 
 function Field({
   label,
