@@ -9,24 +9,12 @@
  * Traversal, encoded dots, symlinks out of the folder, hidden files, sidecars: all 404.
  */
 import { readFile } from 'node:fs/promises';
-import type { CustomScheme } from 'electron';
 import { pictureContentType } from '../core/fs/content-types';
 import { lookupMedia, MEDIA_HOST, MEDIA_SCHEME, type MediaSource } from '../core/library/media';
+import { ownScheme } from './protocol';
 
-/** Registered before the app is ready, with app:// (Electron requires that). */
-export const MEDIA_SCHEME_PRIVILEGES: CustomScheme = {
-  scheme: MEDIA_SCHEME,
-  privileges: {
-    standard: true,
-    secure: true,
-    supportFetchAPI: true,
-    bypassCSP: false,
-    allowServiceWorkers: false,
-    corsEnabled: false,
-    stream: true,
-    codeCache: false,
-  },
-};
+/** Pictures, streamed; no code. Registered before the app is ready, with app://. */
+export const MEDIA_SCHEME_PRIVILEGES = ownScheme(MEDIA_SCHEME, { stream: true, codeCache: false });
 
 export type MediaHandler = (request: Request) => Promise<Response>;
 

@@ -27,6 +27,12 @@ function hasFiles(event: DragEvent): boolean {
   return [...event.dataTransfer.types].includes('Files');
 }
 
+/** The zoom buttons besides Fit, with their keys. */
+const ZOOM_PRESETS = [
+  { zoom: 1, title: '100%: one pixel of the larger picture per screen pixel (1)' },
+  { zoom: 2, title: '200% (2)' },
+] as const;
+
 function ZoomControls() {
   const pictures = useCompare((s) => s.pictures);
   const view = useCompare((s) => s.view);
@@ -52,24 +58,18 @@ function ZoomControls() {
       >
         Fit
       </button>
-      <button
-        type="button"
-        className="button button--small"
-        aria-pressed={view.zoom !== null && Math.abs(zoom - 1) < 1e-6}
-        onClick={() => to(1)}
-        title="100%: one pixel of the larger picture per screen pixel (1)"
-      >
-        100%
-      </button>
-      <button
-        type="button"
-        className="button button--small"
-        aria-pressed={view.zoom !== null && Math.abs(zoom - 2) < 1e-6}
-        onClick={() => to(2)}
-        title="200% (2)"
-      >
-        200%
-      </button>
+      {ZOOM_PRESETS.map((preset) => (
+        <button
+          key={preset.zoom}
+          type="button"
+          className="button button--small"
+          aria-pressed={view.zoom !== null && Math.abs(zoom - preset.zoom) < 1e-6}
+          onClick={() => to(preset.zoom)}
+          title={preset.title}
+        >
+          {zoomLabel(preset.zoom)}
+        </button>
+      ))}
       <button
         type="button"
         className="button button--small button--icon"
