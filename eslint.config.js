@@ -12,13 +12,39 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
  * fails `npm run lint`, not a review.
  *   shared/         no Node, no DOM, no electron, imports nothing outside shared/
  *   renderer/       DOM only: no Node, no electron, nothing from electron/
+ *   renderer/state/ the stores and pure models: never the features that draw them
  *   electron/core/  Node only: never 'electron', nothing from renderer/ or the shells
- *   electron/web/   the browser shell: Node, never 'electron'
+ *   electron/web/   the browser shell: Node, never 'electron', never the Electron shell
+ *   electron/shell/, main.ts, preload.ts: the Electron shell: never the renderer's code
+ * A folder's block lists all its walls: in a flat config a later block's no-restricted-imports
+ * replaces an earlier one for the same file, so renderer/state/ repeats the renderer's.
  */
 const noElectron = {
   name: 'electron',
   message:
     "Only electron/main.ts and electron/preload.ts (and electron/shell/) may import 'electron'.",
+};
+
+/** The renderer's walls: no Node, no electron, nothing from electron/. */
+const rendererImports = {
+  paths: [
+    noElectron,
+    ...nodeBuiltins.map((name) => ({
+      name,
+      message: 'The renderer is a sandboxed web page: no Node modules.',
+    })),
+  ],
+  patterns: [
+    {
+      group: ['**/electron/**', '**/electron'],
+      message: 'The renderer talks to the core only through shared/api.ts.',
+    },
+  ],
+};
+
+const noRenderer = {
+  group: ['**/renderer/**', '**/renderer'],
+  message: 'The Electron shell loads the built renderer; it never imports its code.',
 };
 
 export default tseslint.config(
@@ -71,20 +97,22 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', rendererImports],
+    },
+  },
+  {
+    files: ['renderer/state/**/*.{ts,tsx}'],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            noElectron,
-            ...nodeBuiltins.map((name) => ({
-              name,
-              message: 'The renderer is a sandboxed web page: no Node modules.',
-            })),
-          ],
+          ...rendererImports,
           patterns: [
+            ...rendererImports.patterns,
             {
-              group: ['**/electron/**', '**/electron'],
-              message: 'The renderer talks to the core only through shared/api.ts.',
+              group: ['**/features/**', '**/features'],
+              message:
+                'renderer/state/ sits below the features: move what both need into state/ or ui/.',
             },
           ],
         },
@@ -144,12 +172,23 @@ export default tseslint.config(
           paths: [noElectron],
           patterns: [
             {
-              group: ['**/renderer/**'],
+              group: ['**/renderer/**', '**/renderer'],
               message: 'The browser shell serves the built renderer; it never imports it.',
+            },
+            {
+              group: ['**/shell/**', '**/shell'],
+              message:
+                'The browser shell runs without Electron: nothing from the Electron shell (electron/shell/).',
             },
           ],
         },
       ],
+    },
+  },
+  {
+    files: ['electron/shell/**/*.ts', 'electron/main.ts', 'electron/preload.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [noRenderer] }],
     },
   },
   prettier,

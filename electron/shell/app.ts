@@ -15,7 +15,7 @@ import {
   shell,
   type WebContents,
 } from 'electron';
-import { createHost, fallbackLibraryDir, type Host } from '../core/host';
+import { createHost, type Host } from '../core/host';
 import { forwardEvent, registerInvokeHandler } from './ipc';
 import { menuTemplate } from './menu';
 import { createDesktop, imagePathsFromArgv } from './desktop';
@@ -25,7 +25,8 @@ import {
   APP_SCHEME_PRIVILEGES,
   createAppProtocolHandler,
 } from './protocol';
-import { MEDIA_SCHEME, MEDIA_SCHEME_PRIVILEGES, createMediaProtocolHandler } from './media';
+import { MEDIA_SCHEME } from '../core/library/media';
+import { MEDIA_SCHEME_PRIVILEGES, createMediaProtocolHandler } from './media';
 import {
   contentSecurityPolicy,
   hardenSession,
@@ -138,7 +139,7 @@ export async function start(options: StartOptions): Promise<StartedShell | null>
       menuTemplate(process.platform, dev !== undefined, {
         command: (command) => desktop.command(command),
         openImage: () => void desktop.openImage(),
-        revealLibrary: () => desktop.reveal(host.libraryDir() ?? fallbackLibraryDir(), 'library'),
+        revealLibrary: () => desktop.reveal(host.libraryDir(), 'library'),
         revealDataFolder: () => desktop.reveal(dataDir ?? app.getPath('userData'), 'data'),
       }),
     ),

@@ -1,7 +1,7 @@
 /**
  * The atelier-media:// protocol: how the Electron renderer loads the library's images and
  * thumbnails. Registered standard and secure (like app://); it answers only two shapes of address,
- * both resolved by the core's library (electron/core/host/library.ts), never by joining paths here:
+ * both resolved by the core's library (electron/core/library/media.ts), never by joining paths here:
  *
  *   atelier-media://library/media/<path inside the library>   the image itself
  *   atelier-media://library/thumb/<id>/<size>                 its cached WebP thumbnail
@@ -9,27 +9,12 @@
  * Traversal, encoded dots, symlinks out of the folder, hidden files, sidecars: all 404.
  */
 import { readFile } from 'node:fs/promises';
-import type { CustomScheme } from 'electron';
 import { pictureContentType } from '../core/fs/content-types';
-import { lookupMedia, type MediaSource } from '../core/host/library';
+import { lookupMedia, MEDIA_HOST, MEDIA_SCHEME, type MediaSource } from '../core/library/media';
+import { ownScheme } from './protocol';
 
-export const MEDIA_SCHEME = 'atelier-media';
-export const MEDIA_HOST = 'library';
-
-/** Registered before the app is ready, with app:// (Electron requires that). */
-export const MEDIA_SCHEME_PRIVILEGES: CustomScheme = {
-  scheme: MEDIA_SCHEME,
-  privileges: {
-    standard: true,
-    secure: true,
-    supportFetchAPI: true,
-    bypassCSP: false,
-    allowServiceWorkers: false,
-    corsEnabled: false,
-    stream: true,
-    codeCache: false,
-  },
-};
+/** Pictures, streamed; no code. Registered before the app is ready, with app://. */
+export const MEDIA_SCHEME_PRIVILEGES = ownScheme(MEDIA_SCHEME, { stream: true, codeCache: false });
 
 export type MediaHandler = (request: Request) => Promise<Response>;
 

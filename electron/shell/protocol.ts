@@ -17,21 +17,31 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 /** The page the window opens in production. */
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
-/** Registered before the app is ready (Electron requires that). */
-export const APP_SCHEME_PRIVILEGES: CustomScheme = {
-  scheme: APP_SCHEME,
-  privileges: {
-    standard: true,
-    secure: true,
-    supportFetchAPI: true,
-    // Never bypass the CSP; no service workers, no CORS from foreign origins.
-    bypassCSP: false,
-    allowServiceWorkers: false,
-    corsEnabled: false,
-    stream: false,
-    codeCache: true,
-  },
-};
+/**
+ * One of Atelier's own schemes (app://, atelier-media://): standard and secure, so the page has a
+ * real origin and a secure context; never past the CSP, no service workers, no CORS from foreign
+ * origins. Registered before the app is ready (Electron requires that).
+ */
+export function ownScheme(
+  scheme: string,
+  serving: { stream: boolean; codeCache: boolean },
+): CustomScheme {
+  return {
+    scheme,
+    privileges: {
+      standard: true,
+      secure: true,
+      supportFetchAPI: true,
+      bypassCSP: false,
+      allowServiceWorkers: false,
+      corsEnabled: false,
+      ...serving,
+    },
+  };
+}
+
+/** The built renderer: small files, cached code. */
+export const APP_SCHEME_PRIVILEGES = ownScheme(APP_SCHEME, { stream: false, codeCache: true });
 
 // The callback forms: Electron patches these to read inside app.asar.
 const realpathAsync = promisify(realpath);

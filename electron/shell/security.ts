@@ -14,7 +14,7 @@ import type {
   WebContents,
 } from 'electron';
 import { APP_ORIGIN, APP_SCHEME } from './protocol';
-import { MEDIA_SCHEME } from './media';
+import { MEDIA_SCHEME } from '../core/library/media';
 
 /** Where the renderer comes from: the app:// protocol, or (development only) the Vite dev server. */
 export interface OriginPolicy {

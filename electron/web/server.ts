@@ -21,7 +21,7 @@ import {
 } from '../../shared/transport';
 import { pictureContentType } from '../core/fs/content-types';
 import type { Host } from '../core/host';
-import { lookupMedia, type MediaSource } from '../core/host/library';
+import { lookupMedia, type MediaSource } from '../core/library/media';
 import { lookupFile } from './static-files';
 import { createGate, createToken, securityHeaders, type Gate } from './security';
 

@@ -8,7 +8,3 @@ export const PLACE_LABELS: Record<Place, string> = {
   compare: 'Compare',
   settings: 'Settings',
 };
-
-export function isPlace(value: unknown): value is Place {
-  return typeof value === 'string' && (PLACES as readonly string[]).includes(value);
-}

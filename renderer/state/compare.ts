@@ -19,7 +19,7 @@ import {
   type CompareSource,
   type LibraryItem,
 } from '../../shared/api';
-import type { Size, View } from '../features/compare/geometry';
+import type { Size } from '../../shared/compare-layout';
 import { getBridge } from './bridge';
 import { sendInChunks } from './upload';
 import { messageOf } from './connection';
@@ -65,6 +65,14 @@ export type PictureRef =
       /** A file inside the library folder, e.g. `inputs/<sha256>.png`. */
       libraryPath?: string;
     };
+
+/** The view: how many device pixels per frame pixel, and which frame point is at the centre. */
+export interface View {
+  /** null: fit the whole frame in the viewport (recomputed when the viewport changes). */
+  zoom: number | null;
+  cx: number;
+  cy: number;
+}
 
 interface CompareState {
   pictures: [ComparePicture | null, ComparePicture | null];

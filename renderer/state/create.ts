@@ -17,7 +17,7 @@ import {
   promptToPrefill,
   targetOf,
   type FormState,
-} from '../features/create/form';
+} from './create-form';
 import { confirmRun } from './account';
 import { getBridge } from './bridge';
 import { sendInChunks } from './upload';

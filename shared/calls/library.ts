@@ -35,8 +35,6 @@ export const LibraryItem = z.object({
 });
 export type LibraryItem = z.infer<typeof LibraryItem>;
 
-/** Sizes of thumbnails the core makes (longest side, pixels). */
-export const LIBRARY_THUMB_SIZES = [128, 256, 512] as const;
 /** Most entries one query answers (the grid asks page by page). */
 export const LIBRARY_PAGE_MAX = 500;
 

@@ -174,3 +174,42 @@ describe('electron-builder.yml for a desktop app', () => {
     expect(pkg.dependencies['electron-updater']).toBeDefined();
   });
 });
+
+describe('what the packaged app carries in node_modules', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
+
+  /** The packages the Node side imports; its bundle leaves them in node_modules (external). */
+  function nodeSideImports(): Set<string> {
+    const names = new Set<string>();
+    const files = [...filesUnder(join(root, 'electron')), ...filesUnder(join(root, 'shared'))];
+    for (const file of files.filter((f) => f.endsWith('.ts'))) {
+      const text = readFileSync(join(root, file), 'utf8');
+      for (const [, spec] of text.matchAll(
+        /(?:^\s*(?:import|export)\s[^;]*?from\s*|\bimport\(\s*)'([^'.][^']*)'/gm,
+      )) {
+        if (spec === undefined || spec.startsWith('node:') || spec === 'electron') continue;
+        const parts = spec.split('/');
+        names.add(spec.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? spec));
+      }
+    }
+    return names;
+  }
+
+  it('has every package the main process and the browser shell import as a dependency', () => {
+    const imported = nodeSideImports();
+    expect(imported).toContain('sharp');
+    expect(imported).toContain('electron-updater');
+    for (const name of imported) expect(pkg.dependencies, name).toHaveProperty([name]);
+  });
+
+  it('leaves out what Vite bundles into the renderer (it would ship twice)', () => {
+    for (const name of ['react', 'react-dom', 'zustand', '@tanstack/react-virtual']) {
+      expect(pkg.dependencies, name).not.toHaveProperty([name]);
+      expect(pkg.devDependencies, name).toHaveProperty([name]);
+      expect(nodeSideImports()).not.toContain(name);
+    }
+  });
+});

@@ -29,7 +29,7 @@ beforeAll(async () => {
   await mkdir(path.join(libDir, 'sub'));
   await symlink(root.dir, path.join(libDir, 'sub', 'up'));
   service = createLibraryService({
-    libraryDir: () => libDir,
+    folder: () => ({ dir: libDir, chosen: true }),
     shell: 'electron',
     emit: () => undefined,
     libraryOptions: { watch: false },

@@ -8,14 +8,14 @@ import {
   fitZoom,
   frameAt,
   frameTransform,
-  layoutFrame,
   panBy,
   pictureTransform,
   stepZoom,
   zoomLabel,
   zoomTo,
-  type View,
 } from '../../renderer/features/compare/geometry';
+import type { View } from '../../renderer/state/compare';
+import { layoutFrame } from '../../shared/compare-layout';
 
 const small = { width: 512, height: 384 };
 const big = { width: 2048, height: 1536 };

@@ -26,7 +26,7 @@ import {
   transformChoices,
   visibleParams,
   type FormState,
-} from '../../renderer/features/create/form';
+} from '../../renderer/state/create-form';
 import { CreateForm } from '../../renderer/features/create/CreateForm';
 import { isLibraryPath } from '../../renderer/features/create/DropZone';
 import { useAccount } from '../../renderer/state/account';

@@ -10,7 +10,8 @@ import type {
   KeyStatus,
   KeyTestResult,
 } from '../../../shared/api';
-import { PlainError, type Handlers } from '../rpc/dispatch';
+import { PlainError } from '../errors';
+import type { Handlers } from '../rpc/dispatch';
 import { createStabilityClient, StabilityError } from '../stability';
 import { validateKeyFormat, VaultError, type VaultStatus } from '../vault';
 import type { Services } from './services';

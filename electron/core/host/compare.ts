@@ -2,15 +2,18 @@
  * Compare in the core: `compare.save` composes two pictures side by side into one labelled PNG
  * (sharp) and saves it to the library as a `comparison`, with both pictures as its inputs.
  *
- * The two are mapped onto one frame exactly as the Compare view does (the larger picture's pixel
- * grid, each picture centred and whole), so the same spot sits at the same place in both panes.
+ * The two are mapped onto one frame by the Compare view's own rule (shared/compare-layout.ts: the
+ * larger picture's pixel grid, each picture centred and whole), so the same spot sits at the same
+ * place in both panes.
  * Upscaling the smaller one uses nearest-neighbour, so its real pixels stay visible.
  */
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { CompareSaved, CompareSide, CompareSource } from '../../../shared/api';
+import { paneLayout } from '../../../shared/compare-layout';
 import { LibraryError, resolveLibraryFile, type Library } from '../library';
-import { PlainError, type Handlers } from '../rpc/dispatch';
+import { PlainError } from '../errors';
+import type { Handlers } from '../rpc/dispatch';
 
 export type CompareCallName = 'compare.save';
 
@@ -55,33 +58,6 @@ function shorten(text: string, max: number): string {
   // eslint-disable-next-line no-control-regex -- control characters never belong in a label
   const clean = text.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return clean.length > max ? `${clean.slice(0, Math.max(1, max - 1))}…` : clean;
-}
-
-/** Where the frame's pictures go: the same rule as renderer/features/compare/geometry. */
-export function paneLayout(
-  a: { width: number; height: number },
-  b: { width: number; height: number },
-  maxPane = MAX_PANE,
-) {
-  const frame = a.width * a.height >= b.width * b.height ? a : b;
-  const k = Math.min(1, maxPane / Math.max(frame.width, frame.height));
-  const pane = {
-    width: Math.max(1, Math.round(frame.width * k)),
-    height: Math.max(1, Math.round(frame.height * k)),
-  };
-  const place = (s: { width: number; height: number }) => {
-    const scale = Math.min(pane.width / s.width, pane.height / s.height);
-    const width = Math.max(1, Math.round(s.width * scale));
-    const height = Math.max(1, Math.round(s.height * scale));
-    return {
-      width,
-      height,
-      left: Math.floor((pane.width - width) / 2),
-      top: Math.floor((pane.height - height) / 2),
-      scale,
-    };
-  };
-  return { pane, left: place(a), right: place(b) };
 }
 
 export function createCompareService(options: CompareOptions): CompareService {
@@ -129,7 +105,7 @@ export function createCompareService(options: CompareOptions): CompareService {
     right: Loaded,
     sides: [CompareSide, CompareSide],
   ): Promise<Buffer> {
-    const layout = paneLayout(left, right);
+    const layout = paneLayout(left, right, MAX_PANE);
     const { pane } = layout;
     const font = Math.round(Math.min(64, Math.max(14, pane.width / 36)));
     const pad = Math.round(font * 0.9);

@@ -7,7 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, open, rm, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import type {
@@ -33,7 +32,8 @@ import {
   type QueueStatus,
 } from '../jobs';
 import { embeddedPrompt, readEmbedded, resolveLibraryFile } from '../library';
-import { PlainError, type Handlers } from '../rpc/dispatch';
+import { PlainError } from '../errors';
+import type { Handlers } from '../rpc/dispatch';
 import type { StabilityClient } from '../stability';
 
 export type CreateCallName =
@@ -51,8 +51,8 @@ export type CreateCallName =
 export interface CreateOptions {
   /** The app's data folder: the queue lives in <dataDir>/jobs, staged inputs in <dataDir>/inputs. */
   dataDir: string;
-  /** The library folder in force (null: the default, <Pictures>/Atelier). */
-  libraryDir: () => string | null;
+  /** The library folder in force, absolute (createHost resolves it). */
+  libraryDir: () => string;
   /** The Stability client in force, and whether it is the Sandbox. */
   client: () => Promise<{ client: StabilityClient; sandbox: boolean }>;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -75,11 +75,6 @@ export interface CreateService {
   stagedFile(id: string): string | null;
   setConcurrency(n: number): void;
   close(): Promise<void>;
-}
-
-/** <Pictures>/Atelier: where pictures go when no library folder is chosen. */
-export function defaultLibraryDir(): string {
-  return path.join(homedir(), 'Pictures', 'Atelier');
 }
 
 const KIND_OF_INPUT_ENDPOINT: Partial<Record<CreateEndpoint, 'image-to-image' | 'upscale'>> = {
@@ -147,7 +142,7 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
   const pollMs = options.pollMs ?? (Number.isFinite(envPoll) && envPoll > 0 ? envPoll : 10_000);
   const stagingDir = path.join(options.dataDir, 'inputs');
   const staged = new Map<string, Staged>();
-  const libraryDir = () => options.libraryDir() ?? defaultLibraryDir();
+  const libraryDir = options.libraryDir;
 
   const executor = createJobExecutor({
     client: options.client,

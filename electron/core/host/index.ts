@@ -18,13 +18,13 @@ import {
 } from '../../../shared/api';
 import { createDispatch, type Dispatch, type Handlers } from '../rpc/dispatch';
 import { createEventHub } from '../rpc/events';
-import { openSettings, resolveDataDir, type SettingsStore } from '../settings';
+import { defaultLibraryDir, openSettings, resolveDataDir, type SettingsStore } from '../settings';
 import { DEFAULT_API_BASE, isInvalidEnvApiBase, resolveApiBase } from './api-base';
 import { describeError, redact } from './redact';
 import { createServices, type Services } from './services';
 import { createAccount } from './account';
 import { createCreateService } from './create';
-import { createLibraryService, type LibraryService } from './library';
+import { createLibraryService, type LibraryFolder, type LibraryService } from './library';
 import { createCompareService } from './compare';
 import type { LibraryOptions, TrashFunction } from '../library';
 import { shellHandlers, type ShellServices } from './shell-services';
@@ -33,7 +33,7 @@ import type { KeychainStoreOptions, Vault } from '../vault';
 
 export { DEFAULT_API_BASE, resolveApiBase } from './api-base';
 export { redact } from './redact';
-export { fallbackLibraryDir, type ShellServices } from './shell-services';
+export type { ShellServices } from './shell-services';
 export {
   createServices,
   NO_KEY_MESSAGE,
@@ -85,15 +85,10 @@ export interface Host {
   services: Services;
   /** Waits for pending writes, stops events; later calls answer 'not_available'. Idempotent. */
   close(): Promise<void>;
-  /**
-   * STABILITY_API_KEY of this run, or null. For the core's API client only: never put it in a
-   * response, an event, a log line, an error or a file.
-   */
-  envApiKey(): string | null;
   /** The API base URL in force now (setting, else STABILITY_API_BASE, else the default). */
   apiBase(): string;
-  /** The library folder: --library for this run, else the setting, else null (the default). */
-  libraryDir(): string | null;
+  /** The library folder in force: --library for this run, else the setting, else <Pictures>/Atelier. */
+  libraryDir(): string;
   /** The library in force (opened on first use) and the media the shells serve from it. */
   library: LibraryService;
 }
@@ -101,8 +96,8 @@ export interface Host {
 export async function createHost(options: HostOptions): Promise<Host> {
   const env = options.env ?? process.env;
   const platform = options.platform ?? process.platform;
-  const apiKey = nonEmpty(env.STABILITY_API_KEY);
-  const secrets = [apiKey, env.STABILITY_API_KEY];
+  // STABILITY_API_KEY reaches the API client through the vault only; here it is what logs hide.
+  const secrets = [nonEmpty(env.STABILITY_API_KEY), env.STABILITY_API_KEY];
   const write = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const log = (line: string) => {
     try {
@@ -119,8 +114,18 @@ export async function createHost(options: HostOptions): Promise<Host> {
       `STABILITY_API_BASE is not an http or https address without credentials, so it is ignored and ${DEFAULT_API_BASE} is used. Fix or unset it, then restart.`,
     );
   }
+  // The library folder, resolved here once for every service: --library for this run, else the
+  // setting, else <Pictures>/Atelier.
   const runLibraryDir = nonEmpty(options.libraryDir);
   const libraryOverride = runLibraryDir !== null ? path.resolve(runLibraryDir) : null;
+  const fallbackLibraryDir = defaultLibraryDir();
+  const libraryFolder = (): LibraryFolder => {
+    const chosen = libraryOverride ?? settings.get().libraryDir;
+    return chosen === null
+      ? { dir: fallbackLibraryDir, chosen: false }
+      : { dir: path.resolve(chosen), chosen: true };
+  };
+  const libraryDir = () => libraryFolder().dir;
 
   const info: AppInfo = {
     name: APP_NAME,
@@ -151,7 +156,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   });
   const create = await createCreateService({
     dataDir,
-    libraryDir: () => libraryOverride ?? settings.get().libraryDir,
+    libraryDir,
     client: () => services.client(),
     emit: (event, payload) => hub.emit(event, payload),
     concurrency: settings.get().concurrency,
@@ -159,7 +164,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   });
   const stopConcurrency = settings.subscribe((next) => create.setConcurrency(next.concurrency));
   const library = createLibraryService({
-    libraryDir: () => libraryOverride ?? settings.get().libraryDir,
+    folder: libraryFolder,
     shell: options.shell,
     emit: (event, payload) => hub.emit(event, payload),
     log,
@@ -187,7 +192,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     'app.ping': ({ message }) => Promise.resolve({ message, receivedAt: Date.now() }),
     'settings.get': () => Promise.resolve(settings.get()),
     'settings.set': (patch) => settings.set(patch),
-    ...shellHandlers(options.shellServices, () => libraryOverride ?? settings.get().libraryDir),
+    ...shellHandlers(options.shellServices, libraryDir),
     ...account.handlers,
     ...create.handlers,
     ...library.handlers,
@@ -263,9 +268,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
       })();
       return closing;
     },
-    envApiKey: () => apiKey,
     apiBase: () => resolveApiBase(settings.get(), env),
-    libraryDir: () => libraryOverride ?? settings.get().libraryDir,
+    libraryDir,
     library,
   };
 }

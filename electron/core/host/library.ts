@@ -2,11 +2,10 @@
  * The library service: ONE open library for the folder in force (--library, else the setting,
  * else <Pictures>/Atelier), opened on first use, reopened when the folder changes, closed with the
  * host. It implements the library.* calls, forwards the library's changes as `library.changed`,
- * and resolves media requests for the shells (files of the library only, thumbnails by id).
+ * and hands the shells the media of the library in force (core/library/media.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import type {
   EventName,
@@ -16,19 +15,20 @@ import type {
   ShellKind,
 } from '../../../shared/api';
 import {
+  createMediaSource,
+  ELECTRON_MEDIA_BASE,
   LibraryError,
-  THUMB_SIZES,
   openLibrary,
   type Library,
   type LibraryEntry,
   type LibraryOptions,
-  type ResolveResult,
+  type MediaSource,
   type Sidecar,
-  type ThumbSize,
   type TrashFunction,
 } from '../library';
 import { moveLibrary, moveProblem } from '../library/move';
-import { PlainError, type Handlers } from '../rpc/dispatch';
+import { PlainError } from '../errors';
+import type { Handlers } from '../rpc/dispatch';
 
 export type LibraryCallName =
   | 'library.query'
@@ -45,12 +45,17 @@ export type LibraryCallName =
   | 'library.refresh'
   | 'library.move';
 
-/** The URL prefix of media in the Electron shell (see electron/shell/media.ts). */
-export const ELECTRON_MEDIA_BASE = 'atelier-media://library';
+/** The library folder in force: chosen (--library or the setting), or the default. */
+export interface LibraryFolder {
+  /** Absolute. */
+  dir: string;
+  /** False for the default folder, <Pictures>/Atelier. */
+  chosen: boolean;
+}
 
 export interface LibraryServiceOptions {
-  /** The folder chosen (--library or the setting), or null for the default. */
-  libraryDir: () => string | null;
+  /** The folder in force now (createHost resolves it). */
+  folder: () => LibraryFolder;
   shell: ShellKind;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
   /** The OS trash (Electron: shell.trashItem); without it deleted files wait in .atelier/trash. */
@@ -67,36 +72,6 @@ export interface LibraryServiceOptions {
   log?: (line: string) => void;
 }
 
-/** What the shells need to serve media: files of the library only. */
-export interface MediaSource {
-  /** A request path below /media/ resolved to a real file of the library, or refused. */
-  resolve(requestPath: string): Promise<ResolveResult>;
-  /** The absolute path of the thumbnail of an entry, or null when there is no such entry. */
-  thumbnail(id: string, size: number): Promise<string | null>;
-}
-
-/** What a media address names: a file of the library, or why there is none. */
-export type MediaLookup =
-  { ok: true; path: string } | { ok: false; reason: 'refused' | 'not-found' };
-
-const THUMB_PATH = /^\/thumb\/([0-9A-Za-z]{1,64})\/(\d{1,4})$/;
-
-/**
- * The file behind the path of a media address, as both shells serve them (atelier-media:// and the
- * browser shell's /media/ and /thumb/): `/media/<library path>` or `/thumb/<id>/<size>`.
- */
-export async function lookupMedia(media: MediaSource, pathname: string): Promise<MediaLookup> {
-  if (pathname.startsWith('/media/')) {
-    const resolved = await media.resolve(pathname.slice('/media'.length));
-    if (resolved.ok) return { ok: true, path: resolved.path };
-    return { ok: false, reason: resolved.reason === 'not-found' ? 'not-found' : 'refused' };
-  }
-  const match = THUMB_PATH.exec(pathname);
-  if (!match) return { ok: false, reason: 'refused' };
-  const file = await media.thumbnail(match[1] ?? '', Number(match[2]));
-  return file === null ? { ok: false, reason: 'not-found' } : { ok: true, path: file };
-}
-
 export interface LibraryService {
   handlers: Pick<Handlers, LibraryCallName>;
   media: MediaSource;
@@ -107,11 +82,6 @@ export interface LibraryService {
   /** Call when the setting may have changed: reopens on another folder and says so. */
   folderMayHaveChanged(): void;
   close(): Promise<void>;
-}
-
-/** <Pictures>/Atelier: the library when none is chosen. */
-export function defaultLibraryFolder(): string {
-  return path.join(homedir(), 'Pictures', 'Atelier');
 }
 
 export function itemOf(entry: LibraryEntry): LibraryItem {
@@ -158,8 +128,6 @@ function recipeOf(sidecar: Sidecar): LibraryRecipe {
   };
 }
 
-const THUMB_SET = new Set<number>(THUMB_SIZES);
-const ID_SHAPE = /^[0-9A-Za-z]{1,64}$/;
 const UPLOAD_MAX = 64 * 1024 * 1024;
 
 interface Upload {
@@ -178,7 +146,7 @@ function notFound(): PlainError {
 
 export function createLibraryService(options: LibraryServiceOptions): LibraryService {
   const log = options.log ?? (() => undefined);
-  const dir = () => path.resolve(options.libraryDir() ?? defaultLibraryFolder());
+  const dir = () => options.folder().dir;
   let open: { dir: string; library: Promise<Library>; stop: (() => void) | null } | null = null;
   let closed = false;
   const uploads = new Map<string, Upload>();
@@ -405,7 +373,7 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
       const problem = moveProblem(from, to);
       if (problem) throw new PlainError('bad_path', problem);
       const target = path.resolve(to);
-      const before = options.libraryDir();
+      const before = options.folder();
       moving = true;
       try {
         // Stop watching the old folder, then make the new one the library folder: pictures that
@@ -426,7 +394,7 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
         }).catch(async (error: unknown) => {
           // The old folder stays the library folder; what was moved waits in the new one, and
           // moving again picks up where this stopped.
-          await useFolder(before).catch(() => undefined);
+          await useFolder(before.chosen ? before.dir : null).catch(() => undefined);
           if (error instanceof LibraryError) throw new PlainError(error.code, error.message);
           throw error;
         });
@@ -455,44 +423,13 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
     'library.folder': () =>
       Promise.resolve({
         dir: dir(),
-        isDefault: options.libraryDir() === null,
+        isDefault: !options.folder().chosen,
         mediaBase: options.shell === 'electron' ? ELECTRON_MEDIA_BASE : '',
         canReveal: options.reveal !== undefined,
       }),
   };
 
-  const media: MediaSource = {
-    async resolve(requestPath) {
-      let library: Library;
-      try {
-        library = await current();
-      } catch {
-        return { ok: false, reason: 'not-found' };
-      }
-      // The thumbnail cache is reached by id (thumbnail below), never by path.
-      const result = await library.resolve(requestPath);
-      if (result.ok && requestPath.replace(/^\/+/, '').startsWith('.')) {
-        return { ok: false, reason: 'bad-path' };
-      }
-      return result;
-    },
-    async thumbnail(id, size) {
-      if (!ID_SHAPE.test(id) || !THUMB_SET.has(size)) return null;
-      let library: Library;
-      try {
-        library = await current();
-      } catch {
-        return null;
-      }
-      if (!library.get(id)) return null;
-      try {
-        return await library.thumbnail(id, size as ThumbSize);
-      } catch (error) {
-        log(`library: no thumbnail for ${id} (${error instanceof Error ? error.message : ''})`);
-        return null;
-      }
-    },
-  };
+  const media = createMediaSource(current, log);
 
   return {
     handlers,

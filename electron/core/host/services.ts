@@ -20,7 +20,7 @@
  * The host creates one Services (host.services) and closes it on host.close().
  */
 import type { Settings } from '../../../shared/api';
-import { PlainError } from '../rpc/dispatch';
+import { PlainError } from '../errors';
 import type { SettingsStore } from '../settings';
 import { SANDBOX_API_KEY, startSandbox, type Sandbox, type SandboxOptions } from '../sandbox';
 import { createStabilityClient, type StabilityClient } from '../stability';

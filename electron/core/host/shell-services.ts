@@ -5,9 +5,9 @@
  * 'not_available' with a sentence. The core never imports 'electron': it only sees this interface.
  */
 import { realpath, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import path from 'node:path';
-import { PlainError, type Handlers } from '../rpc/dispatch';
+import { PlainError } from '../errors';
+import type { Handlers } from '../rpc/dispatch';
 
 export interface ShellServices {
   /** The system's Open dialog for png/jpeg/webp images; [] when cancelled. */
@@ -33,11 +33,6 @@ const NOT_HERE =
   'This only works in the Atelier desktop app. In the browser, use your browser’s own file controls instead.';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp']);
-
-/** <Pictures>/Atelier: where pictures go when no library folder is chosen (as the Create core). */
-export function fallbackLibraryDir(): string {
-  return path.join(homedir(), 'Pictures', 'Atelier');
-}
 
 /**
  * The absolute path of `relative` inside `libraryDir`, or a PlainError when it is not a library
@@ -72,7 +67,8 @@ export async function libraryImagePath(libraryDir: string, relative: string): Pr
 /** The handlers of the shell calls: through `services`, or 'not_available' without one. */
 export function shellHandlers(
   services: ShellServices | undefined,
-  libraryDir: () => string | null,
+  /** The library folder in force. */
+  libraryDir: () => string,
 ): Pick<Handlers, ShellCall> {
   const need = (): ShellServices => {
     if (!services) throw new PlainError('not_available', NOT_HERE);
@@ -89,12 +85,12 @@ export function shellHandlers(
       path: await need().chooseFolder(title === undefined ? {} : { title }),
     }),
     'app.revealLibrary': () => {
-      need().reveal(libraryDir() ?? fallbackLibraryDir());
+      need().reveal(libraryDir());
       return Promise.resolve({});
     },
     'app.startDrag': async ({ path: relative }) => {
       const shell = need();
-      shell.startDrag(await libraryImagePath(libraryDir() ?? fallbackLibraryDir(), relative));
+      shell.startDrag(await libraryImagePath(libraryDir(), relative));
       return {};
     },
   };

@@ -13,7 +13,7 @@
  */
 import { monotonicFactory } from 'ulid';
 import { RATE_LIMIT } from '../../../shared/endpoints';
-import { PlainError } from '../rpc/dispatch';
+import { PlainError } from '../errors';
 import {
   defaultClassify,
   defaultDescribe,

@@ -226,11 +226,6 @@ export function checkSidecar(v: unknown): Sidecar | null {
   return v as unknown as Sidecar;
 }
 
-export function embeddedFromSidecar(sidecar: Sidecar): EmbeddedRecipe {
-  const { file: _file, favourite: _favourite, image, ...rest } = sidecar;
-  return { ...rest, image: { format: image.format, width: image.width, height: image.height } };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Names
 

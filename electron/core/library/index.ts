@@ -44,12 +44,20 @@ export { scanAndRepair, type RepairReport } from './scan';
 export { resolveLibraryFile, type ResolveResult } from './resolve';
 export { THUMB_SIZES, type ThumbSize } from './thumbs';
 export {
+  createMediaSource,
+  lookupMedia,
+  ELECTRON_MEDIA_BASE,
+  MEDIA_HOST,
+  MEDIA_SCHEME,
+  type MediaLookup,
+  type MediaSource,
+} from './media';
+export {
   openLibrary,
   type Library,
   type LibraryOptions,
   type LibraryQuery,
   type QueryResult,
   type LibraryChange,
-  type DeleteReceipt,
-  type TrashFunction,
 } from './library';
+export type { DeleteReceipt, TrashFunction, TrashOptions } from './trash';

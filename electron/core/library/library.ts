@@ -7,31 +7,11 @@
  */
 import { EventEmitter } from 'node:events';
 import { constants } from 'node:fs';
-import {
-  access,
-  copyFile,
-  link,
-  mkdir,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  stat,
-} from 'node:fs/promises';
+import { access, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ulid } from 'ulid';
-import { writeFileAtomic } from '../fs/atomic';
-import { pathExists } from '../fs/exists';
 import { readIndexCache, writeIndexCache } from './cache';
 import { compareNewestFirst, entryFromSidecar, type LibraryEntry } from './entry';
-import {
-  CACHE_DIR,
-  INPUTS_DIR,
-  LibraryError,
-  checkSidecar,
-  isHiddenName,
-  type Sidecar,
-} from './format';
+import { INPUTS_DIR, LibraryError, checkSidecar, isHiddenName, type Sidecar } from './format';
 import { resolveLibraryFile, type ResolveResult } from './resolve';
 import {
   importImage,
@@ -49,21 +29,13 @@ import {
   type ScanContext,
 } from './scan';
 import { createThumbnailer, thumbRelPath, type ThumbSize } from './thumbs';
+import { createTrash, type DeleteReceipt, type TrashOptions } from './trash';
 import { watchFolders, type FolderWatcher } from './watch';
 
-/** Moves files to the operating system's trash (the Electron shell's `shell.trashItem`). */
-export type TrashFunction = (absolutePaths: string[]) => Promise<void>;
-
-export interface LibraryOptions {
+/** With `trash` and `undoWindowMs` (see ./trash): how a delete goes and how long undo works. */
+export interface LibraryOptions extends TrashOptions {
   /** Watch the folder for outside changes (default true). */
   watch?: boolean;
-  /**
-   * Where deleted files finally go. Without it they stay in `.atelier/trash/` (still undoable).
-   * With it they go to the OS trash at once, and a hard link kept for `undoWindowMs` makes undo work.
-   */
-  trash?: TrashFunction;
-  /** How long a delete can be undone when `trash` is given (default 30 s). */
-  undoWindowMs?: number;
   /** How long the watcher waits before acting on a burst of changes (default 100 ms). */
   debounceMs?: number;
   /**
@@ -101,20 +73,6 @@ export interface LibraryChange {
   added: LibraryEntry[];
   updated: LibraryEntry[];
   removed: string[];
-}
-
-export interface DeleteReceipt {
-  token: string;
-  ids: string[];
-}
-
-interface TrashManifest {
-  token: string;
-  deletedAt: number;
-  /** Library-relative files, in restore order (sidecar before image). */
-  files: string[];
-  ids: string[];
-  toOsTrash: boolean;
 }
 
 export interface Library {
@@ -177,7 +135,6 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       { cause: error },
     );
   }
-  const undoWindowMs = options.undoWindowMs ?? 30_000;
   const debounceMs = options.debounceMs ?? 100;
   const graceMs = options.graceMs ?? 3000;
   const emitter = new EventEmitter();
@@ -281,7 +238,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
   };
 
   // -- live rescans (watcher, undo, refresh) --------------------------------------------------
-  // Every change to the index (watcher rescans, our own writes) runs one at a time, in order.
+  // Every change to the index (rescans, refresh, our own writes) runs one at a time, in order.
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
     const run = chain.then(task);
@@ -309,6 +266,16 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       if (imagePath !== null) inFlight.delete(imagePath);
     }
   };
+  /** How a rescan of the open library reads: it repairs, and leaves our writes and young files. */
+  const liveContext = (onTooYoung?: (relDir: string) => void): ScanContext => ({
+    libraryDir,
+    repair: true,
+    report: emptyReport(),
+    idOwner: new Map(),
+    inFlight,
+    graceMs,
+    ...(onTooYoung ? { onTooYoung } : {}),
+  });
   /** Rebuilds the index from `dirs`, and announces what changed since `before`. */
   const announceSince = (before: ReadonlyMap<string, LibraryEntry>): LibraryChange => {
     watcher?.sync(dirs.keys());
@@ -332,15 +299,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     const wanted = [...new Set(relDirs)];
     rescanChain = serial(async () => {
       const before = new Map(byId);
-      const liveCtx: ScanContext = {
-        libraryDir,
-        repair: true,
-        report: emptyReport(),
-        idOwner: new Map(),
-        inFlight,
-        graceMs,
-        onTooYoung: (relDir) => later(relDir),
-      };
+      const liveCtx = liveContext(later);
       const underOrAt = (key: string, relDir: string) =>
         relDir === '' || key === relDir || key.startsWith(`${relDir}/`);
       // Shallow folders first; a folder read (or found new) in this batch is not read twice.
@@ -431,25 +390,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     watcher.sync(dirs.keys());
   }
 
-  // -- trash ------------------------------------------------------------------------------------
-  const trashRoot = path.join(libraryDir, CACHE_DIR, 'trash');
-  const pendingTrash = new Map<string, { manifest: TrashManifest; timer: NodeJS.Timeout | null }>();
-
-  const finalizeTrash = async (token: string) => {
-    const pending = pendingTrash.get(token);
-    if (pending?.timer) clearTimeout(pending.timer);
-    pendingTrash.delete(token);
-    const manifest = pending?.manifest;
-    if (!manifest?.toOsTrash) return;
-    // The files already are in the OS trash; our hard links were only for undo.
-    await rm(path.join(trashRoot, token), { recursive: true, force: true });
-    await Promise.all(
-      manifest.ids.flatMap((id) =>
-        ([128, 256, 512] as const).map((s) => rm(abs(thumbRelPath(id, s)), { force: true })),
-      ),
-    );
-  };
-
+  const trash = createTrash(libraryDir, options);
   const thumbnailer = createThumbnailer(libraryDir);
 
   const entriesSorted = () => {
@@ -549,90 +490,24 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     },
 
     async delete(ids) {
-      const entries = [...new Set(ids)].map(requireEntry);
-      const token = ulid();
-      const tokenDir = path.join(trashRoot, token);
-      const toOsTrash = options.trash !== undefined;
-      const files: string[] = [];
-      for (const entry of entries) {
-        // Image first, then sidecar: a crash in between leaves a sidecar without image (reported,
-        // harmless), never an image that would be re-adopted.
-        for (const rel of [entry.path, entry.sidecarPath]) {
-          const target = path.join(tokenDir, ...rel.split('/'));
-          await mkdir(path.dirname(target), { recursive: true });
-          if (toOsTrash) {
-            await link(abs(rel), target).catch(() => copyFile(abs(rel), target));
-          } else {
-            await rename(abs(rel), target);
-          }
-          files.push(rel);
-        }
-      }
-      const manifest: TrashManifest = {
-        token,
-        deletedAt: Date.now(),
-        // Restore sidecars before images (so a restored image is never briefly without one).
-        files: [...files].sort((a, b) => Number(b.endsWith('.json')) - Number(a.endsWith('.json'))),
-        ids: entries.map((e) => e.id),
-        toOsTrash,
-      };
-      await writeSidecarLike(path.join(tokenDir, 'manifest.json'), manifest);
-      if (options.trash) {
-        const images = entries.map((e) => abs(e.path));
-        const sidecars = entries.map((e) => abs(e.sidecarPath));
-        await options.trash([...images, ...sidecars]);
-      }
-      let timer: NodeJS.Timeout | null = null;
-      if (toOsTrash) {
-        timer = setTimeout(() => void finalizeTrash(token), undoWindowMs);
-        timer.unref();
-      }
-      pendingTrash.set(token, { manifest, timer });
+      const receipt = await trash.put([...new Set(ids)].map(requireEntry));
       // A watcher rescan may have noticed the files leaving already: tell only what is news.
       await serial(() => {
-        const present = manifest.ids.filter((id) => byId.has(id));
-        dropEntries(manifest.ids);
+        const present = receipt.ids.filter((id) => byId.has(id));
+        dropEntries(receipt.ids);
         emit({ added: [], updated: [], removed: present });
         return Promise.resolve();
       });
-      return { token, ids: manifest.ids };
+      return receipt;
     },
 
     async undoDelete(token) {
-      if (!/^[0-9A-HJKMNP-TV-Z]{26}$/.test(token)) {
-        throw new LibraryError('bad-token', 'That delete cannot be undone any more.');
-      }
-      const tokenDir = path.join(trashRoot, token);
-      let manifest = pendingTrash.get(token)?.manifest;
-      if (!manifest) {
-        try {
-          manifest = JSON.parse(
-            await readFile(path.join(tokenDir, 'manifest.json'), 'utf8'),
-          ) as TrashManifest;
-        } catch {
-          throw new LibraryError(
-            'expired',
-            'That delete can no longer be undone here. The images may still be in the system trash.',
-          );
-        }
-      }
-      const pending = pendingTrash.get(token);
-      if (pending?.timer) clearTimeout(pending.timer);
-      pendingTrash.delete(token);
-      const relDirs = new Set<string>();
-      for (const rel of manifest.files) {
-        const target = abs(rel);
-        if (await pathExists(target)) continue;
-        await mkdir(path.dirname(target), { recursive: true });
-        await rename(path.join(tokenDir, ...rel.split('/')), target).catch(() => undefined);
-        relDirs.add(parentOf(rel));
-      }
-      await rm(tokenDir, { recursive: true, force: true });
+      const { ids, relDirs } = await trash.restore(token);
       const change = await rescanDirs(relDirs);
-      return manifest.ids
+      return ids
         .map((id) => byId.get(id))
         .filter((e): e is LibraryEntry => e !== undefined)
-        .concat(change.added.filter((e) => !manifest.ids.includes(e.id)));
+        .concat(change.added.filter((e) => !ids.includes(e.id)));
     },
 
     thumbnail(id, size = 256) {
@@ -649,18 +524,14 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       return () => emitter.off('change', listener);
     },
 
-    async refresh() {
-      const before = new Map(byId);
-      const ctx: ScanContext = {
-        libraryDir,
-        repair: true,
-        report: emptyReport(),
-        idOwner: new Map(),
-        inFlight,
-        graceMs,
-      };
-      dirs = await walkLibrary(ctx, dirs);
-      return announceSince(before);
+    refresh() {
+      // In the queue like every other change to the index: a rescan or a save that ran while the
+      // folder was being walked would otherwise be overwritten, or announced a second time.
+      return serial(async () => {
+        const before = new Map(byId);
+        dirs = await walkLibrary(liveContext(), dirs);
+        return announceSince(before);
+      });
     },
 
     async close() {
@@ -670,38 +541,10 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       for (const timer of laterTimers) clearTimeout(timer);
       watcher?.close();
       await chain;
-      await Promise.all([...pendingTrash.keys()].map((token) => finalizeTrash(token)));
+      await trash.close();
       await writeCacheNow();
     },
   };
 
-  // Deletes from an earlier session whose undo time is over: drop their undo links.
-  void cleanOldTrash(trashRoot, undoWindowMs);
-
   return library;
-}
-
-async function writeSidecarLike(file: string, data: unknown): Promise<void> {
-  await writeFileAtomic(file, JSON.stringify(data, null, 2));
-}
-
-/** Without an OS trash, deleted images stay in `.atelier/trash/` this long. */
-const KEEP_LIBRARY_TRASH_MS = 30 * 24 * 3600 * 1000;
-
-async function cleanOldTrash(trashRoot: string, undoWindowMs: number): Promise<void> {
-  const tokens = await readdir(trashRoot).catch(() => [] as string[]);
-  for (const token of tokens) {
-    if (!/^[0-9A-HJKMNP-TV-Z]{26}$/.test(token)) continue;
-    try {
-      const manifest = JSON.parse(
-        await readFile(path.join(trashRoot, token, 'manifest.json'), 'utf8'),
-      ) as TrashManifest;
-      const age = Date.now() - manifest.deletedAt;
-      if ((manifest.toOsTrash && age > undoWindowMs) || age > KEEP_LIBRARY_TRASH_MS) {
-        await rm(path.join(trashRoot, token), { recursive: true, force: true });
-      }
-    } catch {
-      // Not ours or unreadable: leave it.
-    }
-  }
 }

@@ -43,11 +43,6 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Library-relative path with `/` separators. */
-export function toRelative(libraryDir: string, absolute: string): string {
-  return path.relative(libraryDir, absolute).split(path.sep).join('/');
-}
-
 export interface InputImage {
   /** The request field it was sent as: 'image', 'mask', 'init_image'... */
   role: string;

@@ -22,10 +22,6 @@ function thumbnailPipeline(imageFile: string, size: number): Sharp {
     .webp({ quality: 80, effort: 2 });
 }
 
-export async function renderThumbnail(imageFile: string, size: number): Promise<Buffer> {
-  return thumbnailPipeline(imageFile, size).toBuffer();
-}
-
 /** A small queue so thumbnails never take every core. */
 export function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
   let active = 0;

@@ -6,11 +6,11 @@
  * sentence back, a handler's unexpected failure becomes an 'internal' error (logged, not leaked).
  */
 import type { z } from 'zod';
+import { fieldsFromIssues, PlainError, shownName } from '../errors';
 import {
   calls,
   INTERNAL_ERROR_MESSAGE,
   isCallName,
-  type ApiErrorBody,
   type CallName,
   type CallResponse,
   type CallResult,
@@ -21,35 +21,6 @@ import { requestOutOfBounds } from './bounds';
 export type Handlers = {
   [C in CallName]: (request: z.output<(typeof calls)[C]['request']>) => Promise<CallResponse<C>>;
 };
-
-/**
- * An error a handler throws on purpose: it reaches the person as is. Anything else a handler throws
- * is a bug and reaches the person as a generic sentence.
- */
-export class PlainError extends Error {
-  readonly code: string;
-  readonly fields: Record<string, string> | undefined;
-  constructor(code: string, message: string, fields?: Record<string, string>) {
-    super(message);
-    this.name = 'PlainError';
-    this.code = code;
-    this.fields = fields;
-  }
-  toBody(): ApiErrorBody {
-    return this.fields
-      ? { code: this.code, message: this.message, fields: this.fields }
-      : { code: this.code, message: this.message };
-  }
-}
-
-/** Field names and names of unknown fields come from the payload: shown at most this long. */
-const SHOWN_NAME_CHARS = 40;
-/** At most this many fields are named in one answer. */
-const MAX_FIELDS = 10;
-
-function shownName(name: string): string {
-  return name.length > SHOWN_NAME_CHARS ? `${name.slice(0, SHOWN_NAME_CHARS)}…` : name;
-}
 
 /**
  * zod's wording where it reads badly to a person or would echo the payload: a missing field is
@@ -76,22 +47,6 @@ function kindOf(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   return typeof value === 'object' ? 'an object' : typeof value;
-}
-
-/** Turns zod issues into { field: message }, e.g. { concurrency: 'Too big: expected ...' }. */
-export function fieldsFromIssues(issues: readonly z.core.$ZodIssue[]): Record<string, string> {
-  // A Map: a field named __proto__ or constructor is a field like any other.
-  const fields = new Map<string, string>();
-  for (const issue of issues) {
-    const key =
-      issue.path.length > 0
-        ? issue.path.map((part) => shownName(String(part))).join('.')
-        : '(request)';
-    if (fields.has(key)) continue;
-    if (fields.size >= MAX_FIELDS) break;
-    fields.set(key, issue.message);
-  }
-  return Object.fromEntries(fields);
 }
 
 export interface DispatchOptions {

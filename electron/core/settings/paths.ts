@@ -44,6 +44,11 @@ export function defaultDataDir(
   return p.join(configHome, APP_FOLDER_NAME);
 }
 
+/** <Pictures>/Atelier: the library folder when none is chosen. */
+export function defaultLibraryDir(home: string = homedir()): string {
+  return path.join(home, 'Pictures', APP_FOLDER_NAME);
+}
+
 /** The data folder for this run: ATELIER_DATA_DIR, else the shell's choice, else the OS default. */
 export function resolveDataDir(options: DataDirOptions = {}): string {
   const env = options.env ?? process.env;

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic';
 import { pathExists } from '../fs/exists';
 import { DEFAULT_SETTINGS, Settings, SettingsPatch } from '../../../shared/api';
-import { fieldsFromIssues, PlainError } from '../rpc/dispatch';
+import { fieldsFromIssues, PlainError } from '../errors';
 import { SETTINGS_FILE_NAME } from './paths';
 
 /** What the store did about a settings file it could not fully use. */

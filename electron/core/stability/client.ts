@@ -701,8 +701,3 @@ export function createStabilityClient(options: StabilityClientOptions): Stabilit
     },
   };
 }
-
-/** Whether a parameter name is a file part of this endpoint (for callers building params). */
-export function isImageParam(id: EndpointId, name: string): boolean {
-  return findParam(ENDPOINTS[id], name)?.kind === 'image';
-}

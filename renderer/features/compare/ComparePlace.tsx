@@ -7,7 +7,8 @@ import { Icon } from '../../ui/Icon';
 import { PlaceHeader } from '../../ui/PlaceHeader';
 import { Segmented } from '../../ui/Segmented';
 import { PICTURE_TYPES, useFilePicker } from '../../ui/useFilePicker';
-import { layoutFrame, stepZoom, zoomLabel, zoomOf, zoomTo } from './geometry';
+import { layoutFrame } from '../../../shared/compare-layout';
+import { stepZoom, zoomLabel, zoomOf, zoomTo } from './geometry';
 import { Picker } from './Picker';
 import { devicePixelRatio, sideName, sizeLabel, Viewer } from './Viewer';
 
@@ -25,6 +26,12 @@ const ORIENTATIONS: readonly { value: SliderOrientation; label: string }[] = [
 function hasFiles(event: DragEvent): boolean {
   return [...event.dataTransfer.types].includes('Files');
 }
+
+/** The zoom buttons besides Fit, with their keys. */
+const ZOOM_PRESETS = [
+  { zoom: 1, title: '100%: one pixel of the larger picture per screen pixel (1)' },
+  { zoom: 2, title: '200% (2)' },
+] as const;
 
 function ZoomControls() {
   const pictures = useCompare((s) => s.pictures);
@@ -51,24 +58,18 @@ function ZoomControls() {
       >
         Fit
       </button>
-      <button
-        type="button"
-        className="button button--small"
-        aria-pressed={view.zoom !== null && Math.abs(zoom - 1) < 1e-6}
-        onClick={() => to(1)}
-        title="100%: one pixel of the larger picture per screen pixel (1)"
-      >
-        100%
-      </button>
-      <button
-        type="button"
-        className="button button--small"
-        aria-pressed={view.zoom !== null && Math.abs(zoom - 2) < 1e-6}
-        onClick={() => to(2)}
-        title="200% (2)"
-      >
-        200%
-      </button>
+      {ZOOM_PRESETS.map((preset) => (
+        <button
+          key={preset.zoom}
+          type="button"
+          className="button button--small"
+          aria-pressed={view.zoom !== null && Math.abs(zoom - preset.zoom) < 1e-6}
+          onClick={() => to(preset.zoom)}
+          title={preset.title}
+        >
+          {zoomLabel(preset.zoom)}
+        </button>
+      ))}
       <button
         type="button"
         className="button button--small button--icon"

@@ -8,17 +8,15 @@ import {
   type PointerEvent as ReactPointerEvent,
 } from 'react';
 import { useCompare, type ComparePicture, type SideIndex } from '../../state/compare';
+import { layoutFrame, type FrameLayout, type Size } from '../../../shared/compare-layout';
 import {
   frameTransform,
-  layoutFrame,
   panBy,
   pictureTransform,
   stepZoom,
   wheelFactor,
   zoomOf,
   zoomTo,
-  type FrameLayout,
-  type Size,
   type Transform,
 } from './geometry';
 

@@ -1,38 +1,12 @@
 /**
- * The geometry of Compare, as plain functions (no DOM): two pictures of any sizes mapped onto one
- * frame, and a view (zoom + the frame point at the centre of the viewport) shared by every pane and
- * every mode.
- *
- * The frame is the larger picture's pixel grid. Each picture is scaled to fill the frame (centred,
- * whole picture visible when the shapes differ), so the same spot of the picture sits at the same
- * frame point in both. Zoom 1 (100%) shows one frame pixel, that is one pixel of the larger
- * picture, per device pixel.
+ * The geometry of Compare's view, as plain functions (no DOM): a view (zoom + the frame point at
+ * the centre of the viewport) shared by every pane and every mode. The frame and where each
+ * picture sits in it follow the one rule in shared/compare-layout.ts, which the saved comparison
+ * follows too. Zoom 1 (100%) shows one frame pixel, that is one pixel of the larger picture, per
+ * device pixel.
  */
-
-export interface Size {
-  width: number;
-  height: number;
-}
-
-/** Where a picture sits in the frame: frame = offset + pixel * scale. */
-export interface Placement {
-  x: number;
-  y: number;
-  scale: number;
-}
-
-export interface FrameLayout {
-  frame: Size;
-  placements: [Placement, Placement];
-}
-
-/** The view: how many device pixels per frame pixel, and which frame point is at the centre. */
-export interface View {
-  /** null: fit the whole frame in the viewport (recomputed when the viewport changes). */
-  zoom: number | null;
-  cx: number;
-  cy: number;
-}
+import { isRealSize, type Placement, type Size } from '../../../shared/compare-layout';
+import type { View } from '../../state/compare';
 
 /** The transform of one picture in a viewport: screen = (x, y) + pixel * scale (CSS px). */
 export interface Transform {
@@ -69,36 +43,13 @@ export const ZOOM_STEPS = [
   64,
 ] as const;
 
-function valid(size: Size): boolean {
-  return size.width > 0 && size.height > 0 && Number.isFinite(size.width + size.height);
-}
-
-/** Maps two pictures onto one frame: the larger one's pixel grid (by area). */
-export function layoutFrame(a: Size, b: Size): FrameLayout {
-  const sa = valid(a) ? a : { width: 1, height: 1 };
-  const sb = valid(b) ? b : { width: 1, height: 1 };
-  const frame = sa.width * sa.height >= sb.width * sb.height ? sa : sb;
-  const place = (s: Size): Placement => {
-    const scale = Math.min(frame.width / s.width, frame.height / s.height);
-    return {
-      scale,
-      x: (frame.width - s.width * scale) / 2,
-      y: (frame.height - s.height * scale) / 2,
-    };
-  };
-  return {
-    frame: { width: frame.width, height: frame.height },
-    placements: [place(sa), place(sb)],
-  };
-}
-
 export function clampZoom(zoom: number): number {
   return Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom));
 }
 
 /** The zoom that shows the whole frame in the viewport (device pixels per frame pixel). */
 export function fitZoom(frame: Size, viewport: Size, dpr = 1): number {
-  if (!valid(frame) || !valid(viewport)) return 1;
+  if (!isRealSize(frame) || !isRealSize(viewport)) return 1;
   return clampZoom(Math.min(viewport.width / frame.width, viewport.height / frame.height) * dpr);
 }
 

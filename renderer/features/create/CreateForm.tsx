@@ -21,7 +21,7 @@ import {
   transformChoices,
   visibleParams,
   type FormState,
-} from './form';
+} from '../../state/create-form';
 
 function Field({
   label,

@@ -9,7 +9,7 @@ import { Segmented } from '../../ui/Segmented';
 import { CreateForm } from './CreateForm';
 import { takeDrop } from './DropZone';
 import { Results } from './Results';
-import type { Tab } from './form';
+import type { Tab } from '../../state/create-form';
 
 const TABS: readonly { value: Tab; label: string }[] = [
   { value: 'generate', label: 'Generate' },

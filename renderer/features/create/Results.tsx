@@ -3,7 +3,7 @@ import type { JobView, JobViewState } from '../../../shared/api';
 import { useCompare } from '../../state/compare';
 import { useCreate } from '../../state/create';
 import { Icon } from '../../ui/Icon';
-import { recipeLine } from './form';
+import { recipeLine } from '../../state/create-form';
 
 const STATE_WORDS: Readonly<Record<JobViewState, string>> = {
   waiting: 'Waiting',

@@ -9,7 +9,7 @@ import { messageOf } from '../../state/connection';
 import { useCreate } from '../../state/create';
 import { useLibrary, useLibraryIntent, mediaUrl } from '../../state/library';
 import { useNavigation } from '../../state/navigation';
-import { modelChoices, type FormState } from '../create/form';
+import { modelChoices, type FormState } from '../../state/create-form';
 
 function toast(message: string): void {
   useLibrary.getState().showToast({ message });

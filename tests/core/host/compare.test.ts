@@ -9,7 +9,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDispatch } from '../../../electron/core/rpc/dispatch';
-import { createCompareService, paneLayout } from '../../../electron/core/host/compare';
+import { createCompareService, MAX_PANE } from '../../../electron/core/host/compare';
+import { paneLayout } from '../../../shared/compare-layout';
 import { openLibrary, Sidecar, type Library } from '../../../electron/core/library';
 import type { Handlers } from '../../../electron/core/rpc/dispatch';
 
@@ -107,7 +108,7 @@ describe('compare.save', () => {
     expect(library.get(saved.id)?.operation).toBe('comparison');
 
     // Both panes are the larger picture's grid: the red square lines up in both.
-    const layout = paneLayout({ width: 32, height: 24 }, { width: 128, height: 96 });
+    const layout = paneLayout({ width: 32, height: 24 }, { width: 128, height: 96 }, MAX_PANE);
     expect(layout.pane).toEqual({ width: 128, height: 96 });
     const font = Math.round(Math.min(64, Math.max(14, 128 / 36)));
     const pad = Math.round(font * 0.9);
@@ -140,7 +141,9 @@ describe('compare.save', () => {
     });
     expect(result).toMatchObject({ ok: true });
     // Different shapes: the frame is the larger (40x20), the square one centred in it.
-    expect(paneLayout({ width: 20, height: 20 }, { width: 40, height: 20 })).toMatchObject({
+    expect(
+      paneLayout({ width: 20, height: 20 }, { width: 40, height: 20 }, MAX_PANE),
+    ).toMatchObject({
       pane: { width: 40, height: 20 },
       left: { width: 20, height: 20, left: 10, top: 0 },
       right: { width: 40, height: 20, left: 0, top: 0 },

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_SETTINGS, type CallResult, type EventName } from '../../../shared/api';
 import { createHost, type Host, type HostOptions } from '../../../electron/core/host';
@@ -190,10 +190,15 @@ describe('host environment', () => {
   it('keeps STABILITY_API_KEY for this run only: never stored, sent or logged', async () => {
     const lines: string[] = [];
     const host = await makeHost(
-      { env: { ATELIER_DATA_DIR: dataDir, STABILITY_API_KEY: KEY } },
+      { env: { ATELIER_DATA_DIR: dataDir, STABILITY_API_KEY: KEY }, keychain: false },
       lines,
     );
-    expect(host.envApiKey()).toBe(KEY);
+    expect(value(await host.dispatch('key.status', {}))).toMatchObject({
+      hasKey: true,
+      source: 'env',
+      last4: KEY.slice(-4),
+    });
+    expect(host).not.toHaveProperty('envApiKey');
     const answers = await Promise.all([
       host.dispatch('app.info', {}),
       host.dispatch('settings.get', {}),
@@ -212,9 +217,14 @@ describe('host environment', () => {
   });
 
   it('has no key when STABILITY_API_KEY is absent or blank', async () => {
-    expect((await makeHost()).envApiKey()).toBeNull();
-    const blank = await makeHost({ env: { ATELIER_DATA_DIR: dataDir, STABILITY_API_KEY: '  ' } });
-    expect(blank.envApiKey()).toBeNull();
+    const status = (host: Host) => host.dispatch('key.status', {}).then(value);
+    const none = { hasKey: false, source: null, last4: null };
+    expect(await status(await makeHost({ keychain: false }))).toMatchObject(none);
+    const blank = await makeHost({
+      env: { ATELIER_DATA_DIR: dataDir, STABILITY_API_KEY: '  ' },
+      keychain: false,
+    });
+    expect(await status(blank)).toMatchObject(none);
   });
 
   it('uses the setting, then STABILITY_API_BASE, then the default API base', async () => {
@@ -244,9 +254,28 @@ describe('host environment', () => {
     expect(host.libraryDir()).toBe(path.resolve('relative/lib'));
     expect(host.settings.get().libraryDir).toBeNull();
     const plain = await makeHost();
-    expect(plain.libraryDir()).toBeNull();
+    expect(plain.libraryDir()).toBe(path.join(homedir(), 'Pictures', 'Atelier'));
     await plain.settings.set({ libraryDir: '/pictures/atelier' });
     expect(plain.libraryDir()).toBe('/pictures/atelier');
+  });
+
+  it('resolves the library folder once: the library calls and the host name the same one', async () => {
+    const host = await makeHost();
+    const folder = () => host.dispatch('library.folder', {}).then(value);
+    expect(await folder()).toMatchObject({
+      dir: path.join(homedir(), 'Pictures', 'Atelier'),
+      isDefault: true,
+    });
+    const chosen = path.join(root, 'chosen');
+    await host.settings.set({ libraryDir: chosen });
+    expect(await folder()).toMatchObject({ dir: chosen, isDefault: false });
+    expect(host.libraryDir()).toBe(chosen);
+    expect(host.library.dir()).toBe(chosen);
+    const run = await makeHost({ libraryDir: path.join(root, 'run') });
+    expect(await run.dispatch('library.folder', {}).then(value)).toMatchObject({
+      dir: path.join(root, 'run'),
+      isDefault: false,
+    });
   });
 
   it('reports a corrupt settings file on the log and keeps running', async () => {

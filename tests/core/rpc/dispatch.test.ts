@@ -1,11 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS, type CallResult } from '../../../shared/api';
-import {
-  createDispatch,
-  fieldsFromIssues,
-  PlainError,
-  type Handlers,
-} from '../../../electron/core/rpc/dispatch';
+import { createDispatch, type Handlers } from '../../../electron/core/rpc/dispatch';
+import { fieldsFromIssues, PlainError } from '../../../electron/core/errors';
 import { createEventHub } from '../../../electron/core/rpc/events';
 
 /** The calls these tests use; the rest of the Api is never called here. */

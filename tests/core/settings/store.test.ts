@@ -3,7 +3,7 @@ import { link, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/api';
-import { PlainError } from '../../../electron/core/rpc/dispatch';
+import { PlainError } from '../../../electron/core/errors';
 import { openSettings } from '../../../electron/core/settings';
 
 let dir: string;

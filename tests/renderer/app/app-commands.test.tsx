@@ -2,7 +2,7 @@ import { act, cleanup, render } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppCommand, LibraryItem } from '../../../shared/api';
 import { useAppCommands } from '../../../renderer/app/useAppCommands';
-import { INITIAL_FORM } from '../../../renderer/features/create/form';
+import { INITIAL_FORM } from '../../../renderer/state/create-form';
 import { setBridge } from '../../../renderer/state/bridge';
 import { useCreate } from '../../../renderer/state/create';
 import { useNavigation } from '../../../renderer/state/navigation';

@@ -3,7 +3,7 @@
  * their ranges and defaults, what a run costs, and the request the form turns into. No React here:
  * the components render what these functions say, and the unit tests check them against the table.
  */
-import type { CreateEndpoint, CreateKind, FormParams, InputView } from '../../../shared/api';
+import type { CreateEndpoint, CreateKind, FormParams, InputView } from '../../shared/api';
 import {
   ASPECT_RATIOS,
   ASPECT_RATIO_LABELS,
@@ -25,7 +25,7 @@ import {
   type ParamValues,
   type Sd3Model,
   type StylePreset,
-} from '../../../shared/endpoints';
+} from '../../shared/endpoints';
 
 export type Tab = 'generate' | 'transform' | 'upscale';
 export type UpscaleEndpoint = 'upscale.fast' | 'upscale.conservative' | 'upscale.creative';
