@@ -7,7 +7,7 @@
  * Upscaling the smaller one uses nearest-neighbour, so its real pixels stay visible.
  */
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import { openImage } from '../images/open';
 import type { CompareSaved, CompareSide, CompareSource } from '../../../shared/api';
 import { LibraryError, resolveLibraryFile, type Library } from '../library';
 import { PlainError, type Handlers } from '../rpc/dispatch';
@@ -111,7 +111,7 @@ export function createCompareService(options: CompareOptions): CompareService {
 
   async function load(bytes: Buffer, title: string): Promise<Loaded> {
     try {
-      const { data, info } = await sharp(bytes, { limitInputPixels: 20_000 * 20_000 })
+      const { data, info } = await openImage(bytes)
         .rotate()
         .png({ compressionLevel: 1 })
         .toBuffer({ resolveWithObject: true });
@@ -141,7 +141,7 @@ export function createCompareService(options: CompareOptions): CompareService {
     const pieces = await Promise.all(
       [left, right].map(async (picture, i) => {
         const place = i === 0 ? layout.left : layout.right;
-        const input = await sharp(picture.bytes)
+        const input = await openImage(picture.bytes)
           .resize(place.width, place.height, {
             fit: 'fill',
             kernel: place.scale > 1 ? 'nearest' : 'lanczos3',
@@ -180,7 +180,7 @@ export function createCompareService(options: CompareOptions): CompareService {
       `<svg xmlns="http://www.w3.org/2000/svg" width="${String(width)}" height="${String(height)}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">${text}</svg>`,
     );
 
-    return sharp({ create: { width, height, channels: 4, background: BACKGROUND } })
+    return openImage(undefined, { create: { width, height, channels: 4, background: BACKGROUND } })
       .composite([...pieces, { input: svg, left: 0, top: 0 }])
       .png()
       .toBuffer();

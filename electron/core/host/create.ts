@@ -11,7 +11,7 @@ import { copyFile, mkdir, open, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import sharp from 'sharp';
+import { openImage } from '../images/open';
 import type {
   CreateEndpoint,
   EventName,
@@ -478,7 +478,7 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
       const side = size ?? 1024;
       let quality = 86;
       for (;;) {
-        const { data, info } = await sharp(resolved.path)
+        const { data, info } = await openImage(resolved.path)
           .rotate()
           .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
           .webp({ quality })
