@@ -24,14 +24,8 @@ import { writeFileAtomic } from '../fs/atomic';
 import { pathExists } from '../fs/exists';
 import { readIndexCache, writeIndexCache } from './cache';
 import { compareNewestFirst, entryFromSidecar, type LibraryEntry } from './entry';
-import {
-  CACHE_DIR,
-  INPUTS_DIR,
-  LibraryError,
-  checkSidecar,
-  isHiddenName,
-  type Sidecar,
-} from './format';
+import { INPUTS_DIR, LibraryError, checkSidecar, isHiddenName, type Sidecar } from './format';
+import { cacheFolder, LIBRARY_LIMITS, readBoundedJson } from './files';
 import { resolveLibraryFile, type ResolveResult } from './resolve';
 import {
   importImage,
@@ -432,7 +426,8 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
   }
 
   // -- trash ------------------------------------------------------------------------------------
-  const trashRoot = path.join(libraryDir, CACHE_DIR, 'trash');
+  /** `.atelier/trash`, a real folder of the library (a link planted there is refused). */
+  const trashRoot = () => cacheFolder(libraryDir, 'trash');
   const pendingTrash = new Map<string, { manifest: TrashManifest; timer: NodeJS.Timeout | null }>();
 
   const finalizeTrash = async (token: string) => {
@@ -442,7 +437,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     const manifest = pending?.manifest;
     if (!manifest?.toOsTrash) return;
     // The files already are in the OS trash; our hard links were only for undo.
-    await rm(path.join(trashRoot, token), { recursive: true, force: true });
+    await rm(path.join(await trashRoot(), token), { recursive: true, force: true });
     await Promise.all(
       manifest.ids.flatMap((id) =>
         ([128, 256, 512] as const).map((s) => rm(abs(thumbRelPath(id, s)), { force: true })),
@@ -504,7 +499,9 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       const entry = byId.get(id);
       if (!entry) return null;
       try {
-        return checkSidecar(JSON.parse(await readFile(abs(entry.sidecarPath), 'utf8')));
+        return checkSidecar(
+          await readBoundedJson(abs(entry.sidecarPath), LIBRARY_LIMITS.sidecarBytes),
+        );
       } catch {
         return null;
       }
@@ -551,7 +548,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     async delete(ids) {
       const entries = [...new Set(ids)].map(requireEntry);
       const token = ulid();
-      const tokenDir = path.join(trashRoot, token);
+      const tokenDir = path.join(await trashRoot(), token);
       const toOsTrash = options.trash !== undefined;
       const files: string[] = [];
       for (const entry of entries) {
@@ -602,13 +599,14 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       if (!/^[0-9A-HJKMNP-TV-Z]{26}$/.test(token)) {
         throw new LibraryError('bad-token', 'That delete cannot be undone any more.');
       }
-      const tokenDir = path.join(trashRoot, token);
+      const tokenDir = path.join(await trashRoot(), token);
       let manifest = pendingTrash.get(token)?.manifest;
       if (!manifest) {
         try {
-          manifest = JSON.parse(
-            await readFile(path.join(tokenDir, 'manifest.json'), 'utf8'),
-          ) as TrashManifest;
+          manifest = (await readBoundedJson(
+            path.join(tokenDir, 'manifest.json'),
+            LIBRARY_LIMITS.manifestBytes,
+          )) as TrashManifest;
         } catch {
           throw new LibraryError(
             'expired',
@@ -676,7 +674,10 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
   };
 
   // Deletes from an earlier session whose undo time is over: drop their undo links.
-  void cleanOldTrash(trashRoot, undoWindowMs);
+  void trashRoot().then(
+    (root) => cleanOldTrash(root, undoWindowMs),
+    () => undefined,
+  );
 
   return library;
 }
@@ -693,9 +694,10 @@ async function cleanOldTrash(trashRoot: string, undoWindowMs: number): Promise<v
   for (const token of tokens) {
     if (!/^[0-9A-HJKMNP-TV-Z]{26}$/.test(token)) continue;
     try {
-      const manifest = JSON.parse(
-        await readFile(path.join(trashRoot, token, 'manifest.json'), 'utf8'),
-      ) as TrashManifest;
+      const manifest = (await readBoundedJson(
+        path.join(trashRoot, token, 'manifest.json'),
+        LIBRARY_LIMITS.manifestBytes,
+      )) as TrashManifest;
       const age = Date.now() - manifest.deletedAt;
       if ((manifest.toOsTrash && age > undoWindowMs) || age > KEEP_LIBRARY_TRASH_MS) {
         await rm(path.join(trashRoot, token), { recursive: true, force: true });
