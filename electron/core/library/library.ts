@@ -37,6 +37,7 @@ import {
 } from './save';
 import {
   emptyReport,
+  reportLines,
   scanDirectory,
   walkLibrary,
   type RepairReport,
@@ -183,6 +184,16 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
   const report = emptyReport();
   const openCtx: ScanContext = { libraryDir, repair: true, report, idOwner: new Map() };
   let dirs = await walkLibrary(openCtx, cache ?? undefined);
+  /** Each file the library could not take in is told once (to the log), not at every rescan. */
+  const told = new Set<string>();
+  const tell = (found: RepairReport) => {
+    for (const line of reportLines(found)) {
+      if (told.has(line)) continue;
+      told.add(line);
+      options.log?.(line);
+    }
+  };
+  tell(report);
   const byId = new Map<string, LibraryEntry>();
   const rebuildById = () => {
     byId.clear();
@@ -380,6 +391,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
           }
         }
       }
+      tell(liveCtx.report);
       return announceSince(before);
     });
     return rescanChain;
@@ -658,6 +670,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
         graceMs,
       };
       dirs = await walkLibrary(ctx, dirs);
+      tell(ctx.report);
       return announceSince(before);
     },
 

@@ -75,6 +75,27 @@ export interface SkippedFile {
   message: string;
 }
 
+/**
+ * What a scan could not take in, one sentence a file: files skipped as unsafe, pictures cut short,
+ * sidecars set aside or not understood. (Repairs that worked are not news.)
+ */
+export function reportLines(report: RepairReport): string[] {
+  return [
+    ...report.skipped.map((s) => `library: skipped ${s.path}. ${s.message}`),
+    ...report.incomplete.map(
+      (p) => `library: ${p} is cut short (still being copied, or damaged); it is shown once whole.`,
+    ),
+    ...report.damagedSidecars.map(
+      (p) =>
+        `library: ${p} was not valid JSON; it was set aside in .atelier/trash/damaged and its picture's record was rebuilt.`,
+    ),
+    ...report.unreadableSidecars.map(
+      (p) =>
+        `library: ${p} is not a record this version of Atelier understands; its picture is not shown.`,
+    ),
+  ];
+}
+
 export function emptyReport(): RepairReport {
   return {
     removedTemp: [],
