@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { lstat, mkdir, open, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { MAX_INPUT_PIXELS } from '../images/open';
 import { CACHE_DIR, LibraryError } from './format';
 
 const MiB = 1024 * 1024;
@@ -30,8 +31,8 @@ export const LIBRARY_LIMITS = {
   jpegHeaderBytes: 4 * MiB,
   /** The deepest nesting of arrays and objects a JSON file may have. */
   jsonDepth: 64,
-  /** Pixels (width × height) an image may declare; sharp refuses more when decoding too. */
-  pixels: 100_000_000,
+  /** Pixels (width × height) an image may declare: the limit sharp decodes with (openImage). */
+  pixels: MAX_INPUT_PIXELS,
 } as const;
 
 /** Why a file of the library was not read. */
@@ -54,7 +55,7 @@ export function skipMessage(reason: SkipReason): string {
     case 'too-large':
       return 'It is larger than the library reads; see docs/library-format.md for the limits.';
     case 'too-many-pixels':
-      return `It declares more than ${LIBRARY_LIMITS.pixels / 1_000_000} megapixels, more than the library opens.`;
+      return `It declares more than ${Math.round(LIBRARY_LIMITS.pixels / 1_000_000)} megapixels, more than the library opens.`;
     case 'not-an-image':
       return 'Its contents are not a PNG, JPEG or WebP picture.';
     case 'wrong-extension':
