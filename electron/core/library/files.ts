@@ -28,7 +28,9 @@ export const LIBRARY_LIMITS = {
   /** An XMP packet (JPEG APP1 or WebP `XMP ` chunk); a larger one is not read. */
   xmpBytes: 256 * 1024,
   /** How far into a JPEG its header segments are looked for (real headers end long before). */
-  jpegHeaderBytes: 4 * MiB,
+  jpegHeaderBytes: 1 * MiB,
+  /** Header segments (and fill bytes) walked in a JPEG before giving up on it. */
+  jpegHeaderSteps: 4096,
   /** The deepest nesting of arrays and objects a JSON file may have. */
   jsonDepth: 64,
   /** Pixels (width × height) an image may declare: the limit sharp decodes with (openImage). */

@@ -67,7 +67,7 @@ export function imageInfo(bytes: Uint8Array): ImageInfo | null {
     let o = 2;
     // Headers end long before this; a file of fill bytes must not be walked to its end.
     const end = Math.min(bytes.length, LIBRARY_LIMITS.jpegHeaderBytes);
-    while (o + 4 <= end) {
+    for (let step = 0; o + 4 <= end && step < LIBRARY_LIMITS.jpegHeaderSteps; step++) {
       if (bytes[o] !== 0xff) return null;
       const marker = bytes[o + 1] ?? 0;
       if (marker === 0xff) {

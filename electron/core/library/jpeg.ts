@@ -22,7 +22,7 @@ function headerSegments(buf: Buffer): Segment[] {
   const segments: Segment[] = [];
   const end = Math.min(buf.length, LIBRARY_LIMITS.jpegHeaderBytes);
   let o = 2;
-  while (o + 4 <= end) {
+  for (let step = 0; o + 4 <= end && step < LIBRARY_LIMITS.jpegHeaderSteps; step++) {
     if (buf[o] !== 0xff) throw new Error('JPEG marker expected');
     const marker = buf[o + 1] ?? 0;
     if (marker === 0xff) {

@@ -126,22 +126,46 @@ export function decodeTextChunk(chunk: PngChunk): PngText | null {
   return null;
 }
 
+/** The chunk types tEXt, zTXt and iTXt as big-endian numbers (compared without a string). */
+const TEXT_TYPES = new Set([0x74455874, 0x7a545874, 0x69545874]);
+
+/** Whether the `length` bytes at `at` start with `prefix` (a short keyword: a plain loop is fastest). */
+function startsWith(buf: Buffer, at: number, length: number, prefix: Buffer): boolean {
+  if (length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (buf[at + i] !== prefix[i]) return false;
+  return true;
+}
+
 /**
- * The text chunks of a PNG. With `keywords`, only the first chunk of each of those keywords is
- * decoded (a file with a thousand compressed chunks costs no more than one with two).
+ * The first text chunk of each of `keywords`, decoded. One pass over the chunk headers that makes
+ * nothing for the chunks it passes (a file of 65,000 tiny chunks costs a few milliseconds), and
+ * only the chunks asked for are decoded (a thousand compressed chunks cost no more than two).
  */
-export function readPngTexts(bytes: Uint8Array, keywords?: readonly string[]): PngText[] {
+export function readPngTexts(bytes: Uint8Array, keywords: readonly string[]): PngText[] {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.length < 8 || !buf.subarray(0, 8).equals(SIGNATURE)) throw new Error('not a PNG file');
+  const wanted = keywords.map((k) => Buffer.from(`${k}\0`, 'latin1'));
   const texts: PngText[] = [];
-  const wanted = keywords ? new Set(keywords) : null;
-  for (const chunk of readPngChunks(bytes)) {
-    if (!isTextChunk(chunk)) continue;
-    if (wanted) {
-      const keyword = textKeyword(chunk);
-      if (keyword === null || !wanted.has(keyword)) continue;
-      wanted.delete(keyword);
+  let o = 8;
+  for (let n = 0; n < MAX_CHUNKS && o + 12 <= buf.length && wanted.length > 0; n++) {
+    const length = buf.readUInt32BE(o);
+    const type = buf.readUInt32BE(o + 4);
+    const data = o + 8;
+    if (data + length + 4 > buf.length) break;
+    if (TEXT_TYPES.has(type)) {
+      const at = wanted.findIndex((k) => startsWith(buf, data, length, k));
+      if (at >= 0) {
+        wanted.splice(at, 1);
+        const chunk = {
+          type: buf.toString('latin1', o + 4, o + 8),
+          data: buf.subarray(data, data + length),
+        };
+        const text = decodeTextChunk(chunk);
+        if (text) texts.push(text);
+      }
     }
-    const text = decodeTextChunk(chunk);
-    if (text) texts.push(text);
+    if (type === 0x49454e44) break; // IEND
+    o = data + length + 4;
   }
   return texts;
 }

@@ -348,6 +348,8 @@ export async function scanDirectory(
 
   // Images without a sidecar: an Atelier image whose sidecar was never written, or an outside file.
   for (const image of orphans) {
+    // One picture at a time, with a turn for the event loop between them.
+    await new Promise((resolve) => setImmediate(resolve));
     const imageRel = join(relDir, image);
     if (ctx.inFlight?.has(imageRel)) continue;
     const sidecarName = sidecarNameFor(image);
