@@ -9,7 +9,13 @@
 import { readFile } from 'node:fs/promises';
 import { openImage } from '../images/open';
 import type { CompareSaved, CompareSide, CompareSource } from '../../../shared/api';
-import { LibraryError, resolveLibraryFile, type Library } from '../library';
+import {
+  LIBRARY_LIMITS,
+  LibraryError,
+  readBounded,
+  resolveLibraryFile,
+  type Library,
+} from '../library';
 import { PlainError, type Handlers } from '../rpc/dispatch';
 
 export type CompareCallName = 'compare.save';
@@ -90,14 +96,19 @@ export function createCompareService(options: CompareOptions): CompareService {
       case 'library': {
         const entry = library.get(source.id);
         if (!entry) throw gone('One of the pictures');
-        return readFile(library.absolutePath(entry.path)).catch(() => {
-          throw gone('One of the pictures');
-        });
+        // A file of the library: lstat'ed, a regular file within the library's limit.
+        const read = readBounded(library.absolutePath(entry.path), LIBRARY_LIMITS.imageBytes);
+        return read.then(
+          (file) => file.bytes,
+          () => {
+            throw gone('One of the pictures');
+          },
+        );
       }
       case 'file': {
         const resolved = await resolveLibraryFile(library.dir, source.path);
         if (!resolved.ok) throw gone('One of the pictures');
-        return readFile(resolved.path);
+        return (await readBounded(resolved.path, LIBRARY_LIMITS.imageBytes)).bytes;
       }
       case 'input': {
         const file = options.stagedInput(source.id);

@@ -4,9 +4,9 @@
  * cannot hold one of libvips' threads for ever). Nothing else in electron/core calls sharp().
  */
 import sharp, { type Sharp, type SharpInput, type SharpOptions } from 'sharp';
+import { MAX_INPUT_PIXELS } from './limits';
 
-/** sharp's own default: 16383 × 16383. A file claiming more is refused before it is decoded. */
-export const MAX_INPUT_PIXELS = 0x3fff * 0x3fff;
+export { MAX_INPUT_PIXELS };
 
 /** How long one sharp pipeline may work before it is stopped with an error. */
 export const SHARP_TIMEOUT_SECONDS = 60;

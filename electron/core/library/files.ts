@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { lstat, mkdir, open, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { MAX_INPUT_PIXELS } from '../images/open';
+// From the sharp-free module: code that never decodes a picture must not load sharp.
+import { MAX_INPUT_PIXELS } from '../images/limits';
 import { CACHE_DIR, LibraryError } from './format';
 
 const MiB = 1024 * 1024;
