@@ -8,10 +8,16 @@
  * Upscaling the smaller one uses nearest-neighbour, so its real pixels stay visible.
  */
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import { openImage } from '../images/open';
 import type { CompareSaved, CompareSide, CompareSource } from '../../../shared/api';
 import { paneLayout } from '../../../shared/compare-layout';
-import { LibraryError, resolveLibraryFile, type Library } from '../library';
+import {
+  LIBRARY_LIMITS,
+  LibraryError,
+  readBounded,
+  resolveLibraryFile,
+  type Library,
+} from '../library';
 import { PlainError } from '../errors';
 import type { Handlers } from '../rpc/dispatch';
 
@@ -66,14 +72,19 @@ export function createCompareService(options: CompareOptions): CompareService {
       case 'library': {
         const entry = library.get(source.id);
         if (!entry) throw gone('One of the pictures');
-        return readFile(library.absolutePath(entry.path)).catch(() => {
-          throw gone('One of the pictures');
-        });
+        // A file of the library: lstat'ed, a regular file within the library's limit.
+        const read = readBounded(library.absolutePath(entry.path), LIBRARY_LIMITS.imageBytes);
+        return read.then(
+          (file) => file.bytes,
+          () => {
+            throw gone('One of the pictures');
+          },
+        );
       }
       case 'file': {
         const resolved = await resolveLibraryFile(library.dir, source.path);
         if (!resolved.ok) throw gone('One of the pictures');
-        return readFile(resolved.path);
+        return (await readBounded(resolved.path, LIBRARY_LIMITS.imageBytes)).bytes;
       }
       case 'input': {
         const file = options.stagedInput(source.id);
@@ -87,7 +98,7 @@ export function createCompareService(options: CompareOptions): CompareService {
 
   async function load(bytes: Buffer, title: string): Promise<Loaded> {
     try {
-      const { data, info } = await sharp(bytes, { limitInputPixels: 20_000 * 20_000 })
+      const { data, info } = await openImage(bytes)
         .rotate()
         .png({ compressionLevel: 1 })
         .toBuffer({ resolveWithObject: true });
@@ -117,7 +128,7 @@ export function createCompareService(options: CompareOptions): CompareService {
     const pieces = await Promise.all(
       [left, right].map(async (picture, i) => {
         const place = i === 0 ? layout.left : layout.right;
-        const input = await sharp(picture.bytes)
+        const input = await openImage(picture.bytes)
           .resize(place.width, place.height, {
             fit: 'fill',
             kernel: place.scale > 1 ? 'nearest' : 'lanczos3',
@@ -156,7 +167,7 @@ export function createCompareService(options: CompareOptions): CompareService {
       `<svg xmlns="http://www.w3.org/2000/svg" width="${String(width)}" height="${String(height)}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">${text}</svg>`,
     );
 
-    return sharp({ create: { width, height, channels: 4, background: BACKGROUND } })
+    return openImage(undefined, { create: { width, height, channels: 4, background: BACKGROUND } })
       .composite([...pieces, { input: svg, left: 0, top: 0 }])
       .png()
       .toBuffer();

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
+import { openImage } from '../images/open';
 import type {
   CreateEndpoint,
   EventName,
@@ -345,7 +345,7 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
       const side = size ?? 1024;
       let quality = 86;
       for (;;) {
-        const { data, info } = await sharp(resolved.path)
+        const { data, info } = await openImage(resolved.path)
           .rotate()
           .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
           .webp({ quality })

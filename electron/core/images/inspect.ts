@@ -4,7 +4,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
+import { openImage } from './open';
 import { InputImageError } from './errors';
 import { exifHasGps } from './exif';
 import { formatBytes } from './limits';
@@ -199,7 +200,7 @@ export async function inspectBytes(
   let metadata: Metadata;
   try {
     // Header only: no pixels are decoded, so even a 30000×30000 bomb is measured safely.
-    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+    metadata = await openImage(bytes, { limitInputPixels: false }).metadata();
   } catch {
     if (format === 'heic') throw heicUnsupported(name);
     throw damaged(name, FORMAT_NAMES[format]);

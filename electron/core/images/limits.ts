@@ -16,6 +16,9 @@ export interface InputLimits {
   maxAspect?: number;
 }
 
+/** sharp's own default: 16383 × 16383. A file claiming more is refused before it is decoded. */
+export const MAX_INPUT_PIXELS = 0x3fff * 0x3fff;
+
 const numberFormat = new Intl.NumberFormat('en-US');
 
 export function formatCount(n: number): string {

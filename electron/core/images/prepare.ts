@@ -4,7 +4,8 @@
  * endpoint takes, and within its limits. Too large: scaled down, and a note says so. Too small or
  * too stretched: refused with a sentence that names the limit.
  */
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
+import { MAX_INPUT_PIXELS, openImage } from './open';
 import { InputImageError } from './errors';
 import {
   damaged,
@@ -25,9 +26,7 @@ import {
 } from './limits';
 import { FORMAT_NAMES } from './sniff';
 
-/** sharp's own default: 16383 × 16383. A file claiming more is refused before it is decoded. */
-export const MAX_INPUT_PIXELS = 0x3fff * 0x3fff;
-const DECODE_TIMEOUT_SECONDS = 60;
+export { MAX_INPUT_PIXELS };
 /** JPEG and WebP quality: high, to lose little on re-encoding; lower only to fit a byte limit. */
 const QUALITY = 92;
 const REDUCED_QUALITY = 82;
@@ -193,14 +192,12 @@ function encoder(
   maxInputPixels: number,
   quality: number,
 ): Sharp {
-  let pipeline = sharp(bytes, {
+  let pipeline = openImage(bytes, {
     limitInputPixels: maxInputPixels,
     failOn: 'error',
     pages: 1,
     page: 0,
-  })
-    .timeout({ seconds: DECODE_TIMEOUT_SECONDS })
-    .autoOrient();
+  }).autoOrient();
   if (width !== info.width || height !== info.height) {
     pipeline = pipeline.resize(width, height, { fit: 'fill', kernel: 'lanczos3' });
   }

@@ -4,11 +4,11 @@
  * folder on open and rebuilt when missing, damaged, from another version, or stale.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic';
 import type { LibraryEntry } from './entry';
+import { cacheFolder, LIBRARY_LIMITS, readBoundedJson } from './files';
 import { CACHE_DIR, FORMAT_VERSION, sidecarNameFor, type ImageFormat } from './format';
 import type { DirRecord, ScannedEntry } from './scan';
 
@@ -171,14 +171,12 @@ function isDirRow(value: unknown): value is DirRow {
 
 /** The cached folders, or null when there is no usable cache (missing, damaged, other version). */
 export async function readIndexCache(libraryDir: string): Promise<Map<string, DirRecord> | null> {
-  let text: string;
   try {
-    text = await readFile(indexFilePath(libraryDir), 'utf8');
-  } catch {
-    return null;
-  }
-  try {
-    const data = JSON.parse(text) as Partial<IndexFile>;
+    // A cache: when it is not a plain file within its limit, it is rebuilt from the folder.
+    const data = (await readBoundedJson(
+      indexFilePath(libraryDir),
+      LIBRARY_LIMITS.indexBytes,
+    )) as Partial<IndexFile>;
     if (data.kind !== KIND || data.version !== INDEX_VERSION || data.format !== FORMAT_VERSION) {
       return null;
     }
@@ -212,7 +210,7 @@ export async function writeIndexCache(
     format: FORMAT_VERSION,
     dirs: rows,
   };
-  const file = indexFilePath(libraryDir);
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, JSON.stringify(data), { durable: false });
+  // `.atelier/` must be a real folder of the library: never write through a link planted there.
+  await cacheFolder(libraryDir);
+  await writeFileAtomic(indexFilePath(libraryDir), JSON.stringify(data), { durable: false });
 }

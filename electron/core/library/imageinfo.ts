@@ -2,6 +2,7 @@
  * What an image file is, read from its bytes alone (no decoder): format, size, alpha, and whether
  * the file is structurally whole (so a half-copied file is never indexed).
  */
+import { LIBRARY_LIMITS } from './files';
 import type { ImageFormat } from './format';
 
 export interface ImageInfo {
@@ -64,7 +65,9 @@ export function imageInfo(bytes: Uint8Array): ImageInfo | null {
   }
   if (format === 'jpeg') {
     let o = 2;
-    while (o + 4 <= bytes.length) {
+    // Headers end long before this; a file of fill bytes must not be walked to its end.
+    const end = Math.min(bytes.length, LIBRARY_LIMITS.jpegHeaderBytes);
+    for (let step = 0; o + 4 <= end && step < LIBRARY_LIMITS.jpegHeaderSteps; step++) {
       if (bytes[o] !== 0xff) return null;
       const marker = bytes[o + 1] ?? 0;
       if (marker === 0xff) {

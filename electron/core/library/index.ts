@@ -42,6 +42,7 @@ export {
 } from './save';
 export { scanAndRepair, type RepairReport } from './scan';
 export { resolveLibraryFile, type ResolveResult } from './resolve';
+export { LIBRARY_LIMITS, readBounded, SkippedFileError, type SkipReason } from './files';
 export { THUMB_SIZES, type ThumbSize } from './thumbs';
 export {
   createMediaSource,

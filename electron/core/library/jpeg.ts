@@ -3,6 +3,8 @@
  * the leading APP0/APP1 (JFIF/Exif) segments and never touch the compressed image data.
  * Also reads the EXIF UserComment where A1111 puts its parameters in JPEG files.
  */
+import { LIBRARY_LIMITS } from './files';
+
 const XMP_HEADER = Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1');
 const EXIF_HEADER = Buffer.from('Exif\0\0', 'latin1');
 const MAX_SEGMENT = 0xffff - 2;
@@ -18,8 +20,9 @@ interface Segment {
 function headerSegments(buf: Buffer): Segment[] {
   if (buf[0] !== 0xff || buf[1] !== 0xd8) throw new Error('not a JPEG file');
   const segments: Segment[] = [];
+  const end = Math.min(buf.length, LIBRARY_LIMITS.jpegHeaderBytes);
   let o = 2;
-  while (o + 4 <= buf.length) {
+  for (let step = 0; o + 4 <= end && step < LIBRARY_LIMITS.jpegHeaderSteps; step++) {
     if (buf[o] !== 0xff) throw new Error('JPEG marker expected');
     const marker = buf[o + 1] ?? 0;
     if (marker === 0xff) {
@@ -45,7 +48,7 @@ export function readJpegXmp(bytes: Uint8Array): string | null {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (const s of headerSegments(buf)) {
     if (isXmpSegment(buf, s))
-      return buf.toString('utf8', s.payloadStart + XMP_HEADER.length, s.end);
+      return buf.toString('utf8', s.payloadStart + XMP_HEADER.length, Math.min(s.end, buf.length));
   }
   return null;
 }

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { readIndexCache, writeIndexCache } from './cache';
 import { compareNewestFirst, entryFromSidecar, type LibraryEntry } from './entry';
 import { INPUTS_DIR, LibraryError, checkSidecar, isHiddenName, type Sidecar } from './format';
+import { cacheFolder, LIBRARY_LIMITS, readBoundedJson } from './files';
 import { resolveLibraryFile, type ResolveResult } from './resolve';
 import {
   importImage,
@@ -23,6 +24,7 @@ import {
 } from './save';
 import {
   emptyReport,
+  reportLines,
   scanDirectory,
   walkLibrary,
   type RepairReport,
@@ -146,6 +148,16 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
   const report = emptyReport();
   const openCtx: ScanContext = { libraryDir, repair: true, report, idOwner: new Map() };
   let dirs = await walkLibrary(openCtx, cache ?? undefined);
+  /** Each file the library could not take in is told once (to the log), not at every rescan. */
+  const told = new Set<string>();
+  const tell = (found: RepairReport) => {
+    for (const line of reportLines(found)) {
+      if (told.has(line)) continue;
+      told.add(line);
+      options.log?.(line);
+    }
+  };
+  tell(report);
   const byId = new Map<string, LibraryEntry>();
   const rebuildById = () => {
     byId.clear();
@@ -345,6 +357,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
           }
         }
       }
+      tell(liveCtx.report);
       return announceSince(before);
     });
     return rescanChain;
@@ -445,7 +458,9 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       const entry = byId.get(id);
       if (!entry) return null;
       try {
-        return checkSidecar(JSON.parse(await readFile(abs(entry.sidecarPath), 'utf8')));
+        return checkSidecar(
+          await readBoundedJson(abs(entry.sidecarPath), LIBRARY_LIMITS.sidecarBytes),
+        );
       } catch {
         return null;
       }
@@ -529,7 +544,9 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       // folder was being walked would otherwise be overwritten, or announced a second time.
       return serial(async () => {
         const before = new Map(byId);
-        dirs = await walkLibrary(liveContext(), dirs);
+        const ctx = liveContext();
+        dirs = await walkLibrary(ctx, dirs);
+        tell(ctx.report);
         return announceSince(before);
       });
     },

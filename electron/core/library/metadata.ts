@@ -13,6 +13,7 @@ import {
   type ImageFormat,
   type JsonValue,
 } from './format';
+import { parseBoundedJson } from './files';
 import { detectFormat } from './imageinfo';
 import { readJpegUserComment, readJpegXmp, setJpegXmp } from './jpeg';
 import { formatParameters, parseParameters } from './parameters';
@@ -78,19 +79,23 @@ export function embedRecipe(
 function parseRecipe(json: string | null): EmbeddedRecipe | null {
   if (json === null) return null;
   try {
-    const result = EmbeddedRecipeSchema.safeParse(JSON.parse(json));
+    const result = EmbeddedRecipeSchema.safeParse(parseBoundedJson(json));
     return result.success ? result.data : null;
   } catch {
     return null;
   }
 }
 
-/** Reads what an image carries. Never throws: an unreadable file carries nothing. */
+/**
+ * Reads what an image carries. Never throws: an unreadable file carries nothing. Bounded: text
+ * chunks inflate to at most LIBRARY_LIMITS.textChunkBytes, XMP over LIBRARY_LIMITS.xmpBytes is
+ * not read, JSON nested deeper than LIBRARY_LIMITS.jsonDepth is not parsed.
+ */
 export function readEmbedded(bytes: Uint8Array): EmbeddedMetadata {
   try {
     const format = detectFormat(bytes);
     if (format === 'png') {
-      const texts = readPngTexts(bytes);
+      const texts = readPngTexts(bytes, [PNG_RECIPE_KEYWORD, PNG_PARAMETERS_KEYWORD]);
       const recipe = texts.find((t) => t.keyword === PNG_RECIPE_KEYWORD)?.text ?? null;
       const parameters = texts.find((t) => t.keyword === PNG_PARAMETERS_KEYWORD)?.text ?? null;
       return { recipe: parseRecipe(recipe), parameters };

@@ -1,9 +1,11 @@
 /**
  * The media resolver behind `atelier-media://`: turns a request path into a real file path, but
- * only for an image file inside the library. Everything else is refused.
+ * only for a regular image file inside the library, within the library's size limit for images.
+ * Everything else is refused; in `.atelier/` (the thumbnails) not even a link that stays inside.
  */
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { LIBRARY_LIMITS } from './files';
 import { CACHE_DIR, formatOfExtension } from './format';
 
 export type ResolveResult =
@@ -82,7 +84,10 @@ export async function resolveLibraryFile(
   }
   // Symlinks (of the file or of any folder on the way) must not lead out of the library.
   if (!isInside(root, real)) return { ok: false, reason: 'outside' };
+  // The cache is Atelier's own: a link planted anywhere in `.atelier/` is never followed.
+  if (segments[0] === CACHE_DIR && real !== joined) return { ok: false, reason: 'outside' };
   const st = await stat(real).catch(() => null);
-  if (!st?.isFile()) return { ok: false, reason: 'not-found' };
+  if (!st?.isFile() || st.size > LIBRARY_LIMITS.imageBytes)
+    return { ok: false, reason: 'not-found' };
   return { ok: true, path: real };
 }

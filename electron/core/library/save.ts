@@ -317,6 +317,8 @@ export function sidecarForOrphan(
   imageName: string,
   fallbackCreatedAt: Date,
   idTaken: (id: string) => boolean,
+  /** The bytes' SHA-256 when the caller has it already (hashed without holding the loop). */
+  sha256 = sha256Hex(bytes),
 ): Sidecar | null {
   const info = imageInfo(bytes);
   if (!info || !isStructurallyComplete(bytes)) return null;
@@ -326,7 +328,7 @@ export function sidecarForOrphan(
     width: info.width,
     height: info.height,
     bytes: bytes.length,
-    sha256: sha256Hex(bytes),
+    sha256,
   };
   const recipe = embedded.recipe;
   if (recipe && !idTaken(recipe.id)) {

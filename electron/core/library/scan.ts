@@ -3,11 +3,10 @@
  * crash or an outside program left behind. Used for the start-up check, for rebuilding the index,
  * and for re-reading one folder when the watcher says it changed.
  */
-import { lstat, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { lstat, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { entryFromSidecar, type LibraryEntry } from './entry';
 import {
-  CACHE_DIR,
   INPUTS_DIR,
   checkSidecar,
   formatOfExtension,
@@ -16,7 +15,18 @@ import {
   isTempName,
   sidecarNameFor,
 } from './format';
-import { isStructurallyComplete } from './imageinfo';
+import {
+  cacheFolder,
+  LIBRARY_LIMITS,
+  parseBoundedJson,
+  readBounded,
+  refusalOf,
+  sha256Sliced,
+  skipMessage,
+  SkippedFileError,
+  type SkipReason,
+} from './files';
+import { detectFormat, imageInfo, isStructurallyComplete } from './imageinfo';
 import { newId, sidecarForOrphan, writeSidecar } from './save';
 
 /** An entry with the state of its sidecar file when it was read. */
@@ -51,6 +61,39 @@ export interface RepairReport {
   unreadableSidecars: string[];
   /** Sidecars whose id was already used by another image (a copied pair); given a new id. */
   duplicateIds: string[];
+  /**
+   * Files left alone because reading them would be unsafe: links, pipes and devices, files over
+   * their size limit, pictures claiming too many pixels, files that are not what their name says.
+   */
+  skipped: SkippedFile[];
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: SkipReason;
+  /** What happened, as a sentence. */
+  message: string;
+}
+
+/**
+ * What a scan could not take in, one sentence a file: files skipped as unsafe, pictures cut short,
+ * sidecars set aside or not understood. (Repairs that worked are not news.)
+ */
+export function reportLines(report: RepairReport): string[] {
+  return [
+    ...report.skipped.map((s) => `library: skipped ${s.path}. ${s.message}`),
+    ...report.incomplete.map(
+      (p) => `library: ${p} is cut short (still being copied, or damaged); it is shown once whole.`,
+    ),
+    ...report.damagedSidecars.map(
+      (p) =>
+        `library: ${p} was not valid JSON; it was set aside in .atelier/trash/damaged and its picture's record was rebuilt.`,
+    ),
+    ...report.unreadableSidecars.map(
+      (p) =>
+        `library: ${p} is not a record this version of Atelier understands; its picture is not shown.`,
+    ),
+  ];
 }
 
 export function emptyReport(): RepairReport {
@@ -63,6 +106,7 @@ export function emptyReport(): RepairReport {
     damagedSidecars: [],
     unreadableSidecars: [],
     duplicateIds: [],
+    skipped: [],
   };
 }
 
@@ -111,41 +155,46 @@ function abs(ctx: ScanContext, rel: string): string {
   return path.join(ctx.libraryDir, ...rel.split('/'));
 }
 
-async function readSidecarFile(
-  file: string,
-): Promise<{ text: string; mtimeMs: number; size: number }> {
-  const handle = await open(file, 'r');
-  try {
-    const st = await handle.stat();
-    const text = await handle.readFile('utf8');
-    return { text, mtimeMs: st.mtimeMs, size: st.size };
-  } finally {
-    await handle.close();
-  }
+function skip(ctx: ScanContext, rel: string, reason: SkipReason): void {
+  ctx.report.skipped.push({ path: rel, reason, message: skipMessage(reason) });
 }
 
 type SidecarRead =
   | { kind: 'ok'; sidecar: Sidecar; mtimeMs: number; size: number }
   | { kind: 'damaged' }
   | { kind: 'unreadable' }
+  | { kind: 'skipped'; reason: SkipReason }
   | { kind: 'gone' };
 
+/** A sidecar: a regular file of at most LIBRARY_LIMITS.sidecarBytes, JSON no deeper than the limit. */
 async function loadSidecar(file: string): Promise<SidecarRead> {
   let read;
   try {
-    read = await readSidecarFile(file);
-  } catch {
+    read = await readBounded(file, LIBRARY_LIMITS.sidecarBytes);
+  } catch (error) {
+    if (error instanceof SkippedFileError) return { kind: 'skipped', reason: error.reason };
     return { kind: 'gone' };
   }
   let json: unknown;
   try {
-    json = JSON.parse(read.text);
-  } catch {
+    json = parseBoundedJson(read.bytes.toString('utf8'), file);
+  } catch (error) {
+    if (error instanceof SkippedFileError) return { kind: 'skipped', reason: error.reason };
     return { kind: 'damaged' };
   }
   const sidecar = checkSidecar(json);
   if (!sidecar) return { kind: 'unreadable' };
-  return { kind: 'ok', sidecar, mtimeMs: read.mtimeMs, size: read.size };
+  return { kind: 'ok', sidecar, mtimeMs: read.stats.mtimeMs, size: read.stats.size };
+}
+
+/** Why an image found without a sidecar is not adopted: not a picture, not its name's kind, too big. */
+function unfitImage(bytes: Uint8Array, name: string): SkipReason | null {
+  const format = detectFormat(bytes);
+  if (format === null) return 'not-an-image';
+  if (format !== formatOfExtension(name)) return 'wrong-extension';
+  const info = imageInfo(bytes);
+  if (info && info.width * info.height > LIBRARY_LIMITS.pixels) return 'too-many-pixels';
+  return null;
 }
 
 function tooYoung(ctx: ScanContext, mtimeMs: number): boolean {
@@ -189,9 +238,16 @@ export async function scanDirectory(
       if (depth < MAX_DEPTH) subdirs.push(name);
       continue;
     }
-    if (!d.isFile()) continue;
+    const ours = formatOfExtension(name) !== null || name.toLowerCase().endsWith('.json');
+    if (!d.isFile()) {
+      // A link is never followed (it may lead out of the library); a pipe or a device never read.
+      if (ours || d.isSymbolicLink()) {
+        skip(ctx, join(relDir, name), d.isSymbolicLink() ? 'link' : 'not-a-file');
+      }
+      continue;
+    }
     if (formatOfExtension(name)) images.push(name);
-    else if (name.toLowerCase().endsWith('.json')) jsons.add(name);
+    else if (ours) jsons.add(name);
   }
 
   if (ctx.repair) {
@@ -262,6 +318,11 @@ export async function scanDirectory(
       orphans.push(...stemImages);
       return;
     }
+    if (read.kind === 'skipped') {
+      // Not read, not replaced: its image is not shown until the sidecar is one we can read.
+      skip(ctx, sidecarRel, read.reason);
+      return;
+    }
     if (read.kind === 'unreadable') {
       ctx.report.unreadableSidecars.push(sidecarRel);
       return;
@@ -269,14 +330,9 @@ export async function scanDirectory(
     // Damaged (not JSON at all): set it aside and rebuild it from the image.
     ctx.report.damagedSidecars.push(sidecarRel);
     if (ctx.repair) {
-      const aside = path.join(
-        ctx.libraryDir,
-        CACHE_DIR,
-        'trash',
-        'damaged',
-        `${Date.now()}-${sidecarName}`,
-      );
-      await mkdir(path.dirname(aside), { recursive: true });
+      const damagedDir = await cacheFolder(ctx.libraryDir, 'trash', 'damaged').catch(() => null);
+      if (!damagedDir) return;
+      const aside = path.join(damagedDir, `${Date.now()}-${sidecarName}`);
       await rename(abs(ctx, sidecarRel), aside).catch(() => undefined);
       orphans.push(...stemImages);
     }
@@ -287,30 +343,49 @@ export async function scanDirectory(
     const rel = join(relDir, name);
     const read = await loadSidecar(abs(ctx, rel));
     if (read.kind === 'ok') ctx.report.missingImage.push(rel);
+    if (read.kind === 'skipped') skip(ctx, rel, read.reason);
   }
 
   // Images without a sidecar: an Atelier image whose sidecar was never written, or an outside file.
   for (const image of orphans) {
+    // One picture at a time, with a turn for the event loop between them.
+    await new Promise((resolve) => setImmediate(resolve));
     const imageRel = join(relDir, image);
     if (ctx.inFlight?.has(imageRel)) continue;
     const sidecarName = sidecarNameFor(image);
     // Another image already owns that sidecar name: nothing we can write without a clash.
     if (entries.some((e) => e.entry.sidecarPath === join(relDir, sidecarName))) continue;
     const file = abs(ctx, imageRel);
-    const st = await stat(file).catch(() => null);
+    const st = await lstat(file).catch(() => null);
     if (!st) continue;
+    const refused = refusalOf(st, LIBRARY_LIMITS.imageBytes);
+    if (refused) {
+      skip(ctx, imageRel, refused);
+      continue;
+    }
     if (tooYoung(ctx, st.mtimeMs)) {
       ctx.onTooYoung?.(relDir);
       continue;
     }
-    const bytes = await readFile(file).catch(() => null);
-    if (!bytes) continue;
+    let bytes: Buffer;
+    try {
+      ({ bytes } = await readBounded(file, LIBRARY_LIMITS.imageBytes));
+    } catch (error) {
+      if (error instanceof SkippedFileError) skip(ctx, imageRel, error.reason);
+      continue;
+    }
+    const unfit = unfitImage(bytes, image);
+    if (unfit) {
+      skip(ctx, imageRel, unfit);
+      continue;
+    }
     if (!isStructurallyComplete(bytes)) {
       ctx.report.incomplete.push(imageRel);
       continue;
     }
     if (!ctx.repair) continue;
-    const sidecar = sidecarForOrphan(bytes, image, st.mtime, (id) => ctx.idOwner.has(id));
+    const sha256 = await sha256Sliced(bytes);
+    const sidecar = sidecarForOrphan(bytes, image, st.mtime, (id) => ctx.idOwner.has(id), sha256);
     if (!sidecar) {
       ctx.report.incomplete.push(imageRel);
       continue;

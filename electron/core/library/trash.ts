@@ -6,13 +6,14 @@
  *
  * This module moves files only: the library drops and re-reads its index entries around it.
  */
-import { copyFile, link, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ulid } from 'ulid';
 import { writeFileAtomic } from '../fs/atomic';
 import { pathExists } from '../fs/exists';
 import type { LibraryEntry } from './entry';
-import { CACHE_DIR, LibraryError } from './format';
+import { cacheFolder, LIBRARY_LIMITS, readBoundedJson } from './files';
+import { LibraryError } from './format';
 import { THUMB_SIZES, thumbRelPath } from './thumbs';
 
 /** Moves files to the operating system's trash (the Electron shell's `shell.trashItem`). */
@@ -66,7 +67,8 @@ function parentOf(rel: string): string {
 
 export function createTrash(libraryDir: string, options: TrashOptions = {}): LibraryTrash {
   const undoWindowMs = options.undoWindowMs ?? 30_000;
-  const trashRoot = path.join(libraryDir, CACHE_DIR, 'trash');
+  /** `.atelier/trash`, a real folder of the library (a link planted there is refused). */
+  const trashRoot = () => cacheFolder(libraryDir, 'trash');
   const abs = (rel: string) => path.join(libraryDir, ...rel.split('/'));
   const pending = new Map<string, { manifest: TrashManifest; timer: NodeJS.Timeout | null }>();
 
@@ -77,7 +79,7 @@ export function createTrash(libraryDir: string, options: TrashOptions = {}): Lib
     const manifest = waiting?.manifest;
     if (!manifest?.toOsTrash) return;
     // The files already are in the OS trash; our hard links were only for undo.
-    await rm(path.join(trashRoot, token), { recursive: true, force: true });
+    await rm(path.join(await trashRoot(), token), { recursive: true, force: true });
     await Promise.all(
       manifest.ids.flatMap((id) =>
         THUMB_SIZES.map((s) => rm(abs(thumbRelPath(id, s)), { force: true })),
@@ -86,12 +88,15 @@ export function createTrash(libraryDir: string, options: TrashOptions = {}): Lib
   };
 
   // Deletes from an earlier session whose undo time is over: drop their undo links.
-  void cleanOldTrash(trashRoot, undoWindowMs);
+  void trashRoot().then(
+    (root) => cleanOldTrash(root, undoWindowMs),
+    () => undefined,
+  );
 
   return {
     async put(entries) {
       const token = ulid();
-      const tokenDir = path.join(trashRoot, token);
+      const tokenDir = path.join(await trashRoot(), token);
       const toOsTrash = options.trash !== undefined;
       const files: string[] = [];
       for (const entry of entries) {
@@ -138,13 +143,14 @@ export function createTrash(libraryDir: string, options: TrashOptions = {}): Lib
       if (!TOKEN_SHAPE.test(token)) {
         throw new LibraryError('bad-token', 'That delete cannot be undone any more.');
       }
-      const tokenDir = path.join(trashRoot, token);
+      const tokenDir = path.join(await trashRoot(), token);
       let manifest = pending.get(token)?.manifest;
       if (!manifest) {
         try {
-          manifest = JSON.parse(
-            await readFile(path.join(tokenDir, 'manifest.json'), 'utf8'),
-          ) as TrashManifest;
+          manifest = (await readBoundedJson(
+            path.join(tokenDir, 'manifest.json'),
+            LIBRARY_LIMITS.manifestBytes,
+          )) as TrashManifest;
         } catch {
           throw new LibraryError(
             'expired',
@@ -178,9 +184,10 @@ async function cleanOldTrash(trashRoot: string, undoWindowMs: number): Promise<v
   for (const token of tokens) {
     if (!TOKEN_SHAPE.test(token)) continue;
     try {
-      const manifest = JSON.parse(
-        await readFile(path.join(trashRoot, token, 'manifest.json'), 'utf8'),
-      ) as TrashManifest;
+      const manifest = (await readBoundedJson(
+        path.join(trashRoot, token, 'manifest.json'),
+        LIBRARY_LIMITS.manifestBytes,
+      )) as TrashManifest;
       const age = Date.now() - manifest.deletedAt;
       if ((manifest.toOsTrash && age > undoWindowMs) || age > KEEP_LIBRARY_TRASH_MS) {
         await rm(path.join(trashRoot, token), { recursive: true, force: true });

@@ -2,6 +2,7 @@
  * WebP: XMP lives in an `XMP ` chunk of an extended (VP8X) RIFF container. A simple (VP8/VP8L)
  * file is turned into an extended one by adding the VP8X header; the image data is untouched.
  */
+import { LIBRARY_LIMITS } from './files';
 import { ascii, imageInfo, u32le } from './imageinfo';
 
 interface RiffChunk {
@@ -9,6 +10,8 @@ interface RiffChunk {
   data: Buffer;
 }
 
+/** Far more chunks than a WebP file has (an animation has one per frame). */
+const MAX_CHUNKS = 65_536;
 const FLAG_XMP = 0x04;
 const FLAG_ALPHA = 0x10;
 
@@ -20,6 +23,7 @@ function readRiffChunks(bytes: Uint8Array): RiffChunk[] {
   const chunks: RiffChunk[] = [];
   let o = 12;
   while (o + 8 <= end) {
+    if (chunks.length >= MAX_CHUNKS) throw new Error('WebP has more chunks than a picture has');
     const fourcc = ascii(buf, o, 4);
     const size = u32le(buf, o + 4);
     if (o + 8 + size > end) throw new Error('WebP chunk runs past the end of the file');
@@ -52,7 +56,8 @@ function writeRiff(chunks: readonly RiffChunk[]): Buffer {
 
 export function readWebpXmp(bytes: Uint8Array): string | null {
   const chunk = readRiffChunks(bytes).find((c) => c.fourcc === 'XMP ');
-  return chunk ? chunk.data.toString('utf8') : null;
+  if (!chunk || chunk.data.length > LIBRARY_LIMITS.xmpBytes) return null;
+  return chunk.data.toString('utf8');
 }
 
 export function setWebpXmp(bytes: Uint8Array, xmp: string): Buffer {

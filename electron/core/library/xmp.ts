@@ -2,6 +2,8 @@
  * The XMP packet Atelier embeds in JPEG and WebP files: the plain-text parameters (also as
  * dc:description, which image viewers show) and the full recipe JSON.
  */
+import { LIBRARY_LIMITS } from './files';
+
 export const ATELIER_XMP_NS = 'https://atelier.invalid/ns/xmp/1.0/';
 
 export interface XmpFields {
@@ -53,14 +55,52 @@ export function buildXmp(fields: XmpFields): string {
   return lines.join('\n');
 }
 
-/** Reads our fields back from any XMP packet (ours or one rewritten by another program). */
+/**
+ * The text of the first `<name …>…</name>` element from `from` on, or null. Linear: each
+ * `indexOf` moves forward only, and when the first opening tag has no closing tag, no later one
+ * has either. (The regular expression this replaces took quadratic time on a packet full of
+ * unclosed tags: 25 s for 2 MB.)
+ */
+function elementText(xml: string, name: string): string | null {
+  const open = `<${name}`;
+  let at = xml.indexOf(open);
+  while (at >= 0) {
+    const next = xml.charCodeAt(at + open.length);
+    // `>`, `/` or whitespace ends the name; anything else is a longer name (e.g. dc:descriptionX).
+    if (next === 0x3e || next === 0x2f || next === 0x20 || (next >= 0x09 && next <= 0x0d)) break;
+    at = xml.indexOf(open, at + open.length);
+  }
+  if (at < 0) return null;
+  const gt = xml.indexOf('>', at + open.length);
+  if (gt < 0 || xml.charCodeAt(gt - 1) === 0x2f) return null;
+  const close = xml.indexOf(`</${name}>`, gt + 1);
+  return close < 0 ? null : xml.slice(gt + 1, close);
+}
+
+/** The value of the first ` name="…"` attribute, or null. Linear, like elementText. */
+function attributeText(xml: string, name: string): string | null {
+  const key = `${name}="`;
+  let at = xml.indexOf(key);
+  while (at >= 0 && (at === 0 || !/\s/.test(xml.charAt(at - 1)))) {
+    at = xml.indexOf(key, at + key.length);
+  }
+  if (at < 0) return null;
+  const end = xml.indexOf('"', at + key.length);
+  return end < 0 ? null : xml.slice(at + key.length, end);
+}
+
+/**
+ * Reads our fields back from any XMP packet (ours or one rewritten by another program). A packet
+ * larger than LIBRARY_LIMITS.xmpBytes is not read (ours are a few kilobytes).
+ */
 export function parseXmp(xmp: string): XmpFields {
+  if (xmp.length > LIBRARY_LIMITS.xmpBytes) return { parameters: null, recipe: null };
   const element = (name: string): string | null => {
-    const match = new RegExp(`<${name}(?:\\s[^>]*)?>([\\s\\S]*?)</${name}>`).exec(xmp);
-    if (match?.[1] !== undefined) return unescapeXml(match[1]);
+    const text = elementText(xmp, name);
+    if (text !== null) return unescapeXml(text);
     // Some writers turn simple properties into attributes of rdf:Description.
-    const attr = new RegExp(`\\s${name}="([^"]*)"`).exec(xmp);
-    return attr?.[1] !== undefined ? unescapeXml(attr[1]) : null;
+    const attr = attributeText(xmp, name);
+    return attr !== null ? unescapeXml(attr) : null;
   };
   let parameters = element('atelier:parameters');
   if (parameters === null) {
@@ -68,8 +108,8 @@ export function parseXmp(xmp: string): XmpFields {
     for (const name of ['dc:description', 'exif:UserComment']) {
       const block = element(name);
       if (block === null) continue;
-      const li = /<rdf:li(?:\s[^>]*)?>([\s\S]*?)<\/rdf:li>/.exec(block);
-      parameters = li?.[1] !== undefined ? unescapeXml(li[1]) : block;
+      const li = elementText(block, 'rdf:li');
+      parameters = li !== null ? unescapeXml(li) : block;
       break;
     }
   }

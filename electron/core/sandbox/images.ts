@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
+import { openImage } from '../images/open';
 import type { ImageFormat, Size } from '../../../shared/endpoints';
 
 sharp.cache(false);
@@ -90,7 +91,7 @@ export async function pattern(size: Size, prompt: string, layoutKey: string): Pr
       data[i + 2] = Math.min(255, b * wave);
     }
   }
-  const big = await sharp(data, { raw: { width: gw, height: gh, channels: 3 } })
+  const big = await openImage(data, { raw: { width: gw, height: gh, channels: 3 } })
     .resize(size.width, size.height, { kernel: 'cubic', fit: 'fill' })
     .raw()
     .toBuffer();
@@ -99,7 +100,7 @@ export async function pattern(size: Size, prompt: string, layoutKey: string): Pr
 
 /** An input picture as raw RGB(A) at a size (cover fit). */
 export async function rawOf(input: Buffer, size: Size, alpha = false): Promise<Raw> {
-  const pipeline = sharp(input).resize(size.width, size.height, {
+  const pipeline = openImage(input).resize(size.width, size.height, {
     fit: 'cover',
     kernel: 'lanczos3',
   });
@@ -130,7 +131,7 @@ export async function maskOf(
   image?: Buffer,
 ): Promise<Buffer | undefined> {
   if (mask) {
-    return sharp(mask)
+    return openImage(mask)
       .resize(size.width, size.height, { fit: 'fill' })
       .greyscale()
       .extractChannel(0)
@@ -138,9 +139,9 @@ export async function maskOf(
       .toBuffer();
   }
   if (image) {
-    const meta = await sharp(image).metadata();
+    const meta = await openImage(image).metadata();
     if (!meta.hasAlpha) return undefined;
-    return sharp(image)
+    return openImage(image)
       .resize(size.width, size.height, { fit: 'fill' })
       .ensureAlpha()
       .extractChannel(3)
@@ -230,11 +231,11 @@ export async function finish(
   format: ImageFormat,
   options: { blur?: boolean } = {},
 ): Promise<Buffer> {
-  let image = sharp(raw.data, {
+  let image = openImage(raw.data, {
     raw: { width: raw.width, height: raw.height, channels: raw.channels },
   });
   if (options.blur) {
-    image = sharp(await image.blur(Math.max(8, raw.width / 40)).toBuffer(), {
+    image = openImage(await image.blur(Math.max(8, raw.width / 40)).toBuffer(), {
       raw: { width: raw.width, height: raw.height, channels: raw.channels },
     });
   }
@@ -244,7 +245,9 @@ export async function finish(
   if (mark.width > raw.width || mark.height > raw.height) {
     const w = Math.min(mark.width, raw.width);
     const h = Math.min(mark.height, raw.height);
-    input = await sharp(mark.data, { raw: { width: mark.width, height: mark.height, channels: 4 } })
+    input = await openImage(mark.data, {
+      raw: { width: mark.width, height: mark.height, channels: 4 },
+    })
       .extract({ left: 0, top: 0, width: w, height: h })
       .raw()
       .toBuffer();

@@ -2,7 +2,7 @@
  * What each endpoint draws in the Sandbox. Sizes come from the endpoint table (outputSize); the
  * effect only has to be visible, deterministic and plausible.
  */
-import sharp from 'sharp';
+import { openImage } from '../images/open';
 import {
   modeOf,
   outputSize,
@@ -58,7 +58,7 @@ export async function render(req: RenderRequest): Promise<Rendered> {
   const mode = modeOf(spec, values);
   if (id === 'upscale.fast' || id === 'upscale.conservative' || id === 'upscale.creative') {
     const input = source('image') as Buffer;
-    const data = await sharp(input)
+    const data = await openImage(input)
       .resize(size.width, size.height, { kernel: 'lanczos3', fit: 'fill' })
       .removeAlpha()
       .raw()
@@ -78,12 +78,12 @@ export async function render(req: RenderRequest): Promise<Rendered> {
   } else if (id === 'edit.outpaint') {
     const input = source('image') as Buffer;
     const base = await art();
-    const composed = await sharp(base.data, {
+    const composed = await openImage(base.data, {
       raw: { width: size.width, height: size.height, channels: 3 },
     })
       .composite([
         {
-          input: await sharp(input).removeAlpha().toBuffer(),
+          input: await openImage(input).removeAlpha().toBuffer(),
           left: num(text.left, 0),
           top: num(text.up, 0),
         },
@@ -98,7 +98,7 @@ export async function render(req: RenderRequest): Promise<Rendered> {
     const fill =
       id === 'edit.erase'
         ? {
-            data: await sharp(input.data, { raw: { ...size, channels: 3 } })
+            data: await openImage(input.data, { raw: { ...size, channels: 3 } })
               .blur(Math.max(4, size.width / 24))
               .raw()
               .toBuffer(),
@@ -114,7 +114,7 @@ export async function render(req: RenderRequest): Promise<Rendered> {
   } else if (id === 'edit.search-and-recolor') {
     const input = await rawOf(source('image') as Buffer, size);
     const tinted = await rawOf(
-      await sharp(source('image') as Buffer)
+      await openImage(source('image'))
         .modulate({ hue: (prompt.length * 47) % 360, saturation: 1.4 })
         .toBuffer(),
       size,

@@ -10,7 +10,7 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import sharp from 'sharp';
+import { openImage } from '../images/open';
 import {
   ASYNC_FAILURE_STATUS,
   GENERATION_ID_LENGTH,
@@ -355,7 +355,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   async function imageFacts(bytes: Buffer): Promise<ImageInfo> {
     try {
-      const meta = await sharp(bytes).metadata();
+      const meta = await openImage(bytes).metadata();
       return {
         kind: 'image',
         width: meta.width,

@@ -12,7 +12,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
-import sharp from 'sharp';
+import { openImage } from '../images/open';
 import { Agent, request, type Dispatcher } from 'undici';
 import {
   API_DEFAULT_BASE_URL,
@@ -176,7 +176,7 @@ interface PreparedImage {
 async function prepareImage(field: string, input: ImageInput): Promise<PreparedImage> {
   try {
     if ('path' in input) {
-      const [st, meta] = await Promise.all([stat(input.path), sharp(input.path).metadata()]);
+      const [st, meta] = await Promise.all([stat(input.path), openImage(input.path).metadata()]);
       const format: string = meta.format;
       const type =
         input.type ?? IMAGE_CONTENT_TYPES[format as ImageFormat] ?? 'application/octet-stream';
@@ -191,7 +191,7 @@ async function prepareImage(field: string, input: ImageInput): Promise<PreparedI
         },
       };
     }
-    const meta = await sharp(input.bytes).metadata();
+    const meta = await openImage(input.bytes).metadata();
     const format: string = meta.format;
     const type =
       input.type ?? IMAGE_CONTENT_TYPES[format as ImageFormat] ?? 'application/octet-stream';
