@@ -21,7 +21,6 @@ import {
 } from '../../shared/api';
 import type { Size, View } from '../features/compare/geometry';
 import { getBridge } from './bridge';
-import { sendInChunks } from './upload';
 import { messageOf } from './connection';
 import { useNavigation } from './navigation';
 
@@ -60,7 +59,7 @@ export type PictureRef =
       width?: number;
       height?: number;
       model?: string | null;
-      /** A staged input (inputs.finish / inputs.fromPath), so Save comparison can use it. */
+      /** A staged picture (the bridge's stageFile, inputs.fromLibrary), so Save can use it. */
       inputId?: string;
       /** A file inside the library folder, e.g. `inputs/<sha256>.png`. */
       libraryPath?: string;
@@ -180,20 +179,6 @@ function release(picture: ComparePicture | null): void {
   if (picture?.url.startsWith('blob:')) URL.revokeObjectURL(picture.url);
 }
 
-/** Brings a dropped file to the core as a staged input (its path in Electron, else its bytes). */
-async function stageFile(file: File): Promise<string> {
-  const bridge = getBridge();
-  const path = window.atelier?.pathForFile?.(file) ?? '';
-  if (path !== '') return (await bridge.invoke('inputs.fromPath', { path })).id;
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const { id } = await bridge.invoke('inputs.begin', {
-    name: file.name || 'dropped picture.png',
-    size: bytes.length,
-  });
-  await sendInChunks(bytes, (chunk) => bridge.invoke('inputs.chunk', { id, ...chunk }));
-  return (await bridge.invoke('inputs.finish', { id })).id;
-}
-
 async function sourceOf(picture: ComparePicture): Promise<CompareSource> {
   const source = picture.source;
   switch (source.kind) {
@@ -203,7 +188,7 @@ async function sourceOf(picture: ComparePicture): Promise<CompareSource> {
     case 'file':
       return { kind: 'file', path: source.path };
     case 'dropped':
-      return { kind: 'input', id: await stageFile(source.file) };
+      return { kind: 'input', id: (await getBridge().stageFile(source.file)).id };
     case 'none':
       throw new Error(
         `“${picture.title}” cannot be saved from here. Save it to the library first, or drop the file onto Compare.`,

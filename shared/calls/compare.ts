@@ -12,7 +12,7 @@ export const CompareSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('library'), id: Id }).strict(),
   /** Another file inside the library folder (e.g. a job's input, `inputs/<sha256>.png`). */
   z.object({ kind: z.literal('file'), path: z.string().min(1).max(4096) }).strict(),
-  /** A picture brought in with inputs.begin/chunk/finish or inputs.fromPath (a dropped file). */
+  /** A staged picture (a dropped or chosen file: the renderer's stageFile). */
   z.object({ kind: z.literal('input'), id: Id }).strict(),
 ]);
 export type CompareSource = z.infer<typeof CompareSource>;

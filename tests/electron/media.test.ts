@@ -32,6 +32,12 @@ beforeAll(async () => {
     libraryDir: () => libDir,
     shell: 'electron',
     emit: () => undefined,
+    inputs: {
+      require: () => {
+        throw new Error('no imports here');
+      },
+      read: () => Promise.reject(new Error('no imports here')),
+    },
     libraryOptions: { watch: false },
   });
 });

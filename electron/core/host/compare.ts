@@ -6,9 +6,14 @@
  * grid, each picture centred and whole), so the same spot sits at the same place in both panes.
  * Upscaling the smaller one uses nearest-neighbour, so its real pixels stay visible.
  */
-import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import type { CompareSaved, CompareSide, CompareSource } from '../../../shared/api';
+import {
+  INPUT_MAX_BYTES,
+  type CompareSaved,
+  type CompareSide,
+  type CompareSource,
+} from '../../../shared/api';
+import { readRegularFile, type InputsService } from '../inputs';
 import { LibraryError, resolveLibraryFile, type Library } from '../library';
 import { PlainError, type Handlers } from '../rpc/dispatch';
 
@@ -17,11 +22,8 @@ export type CompareCallName = 'compare.save';
 export interface CompareOptions {
   /** The library in force (opened on first use). */
   library: () => Promise<Library>;
-  /**
-   * The file of a staged input (from inputs.finish / inputs.fromPath), or null when there is no
-   * such input.
-   */
-  stagedInput: (id: string) => string | null;
+  /** Staged pictures (a dropped picture's side names its staged id). */
+  inputs: Pick<InputsService, 'read'>;
 }
 
 export interface CompareService {
@@ -90,19 +92,19 @@ export function createCompareService(options: CompareOptions): CompareService {
       case 'library': {
         const entry = library.get(source.id);
         if (!entry) throw gone('One of the pictures');
-        return readFile(library.absolutePath(entry.path)).catch(() => {
+        return readRegularFile(library.absolutePath(entry.path), INPUT_MAX_BYTES).catch(() => {
           throw gone('One of the pictures');
         });
       }
       case 'file': {
         const resolved = await resolveLibraryFile(library.dir, source.path);
         if (!resolved.ok) throw gone('One of the pictures');
-        return readFile(resolved.path);
+        return readRegularFile(resolved.path, INPUT_MAX_BYTES).catch(() => {
+          throw gone('One of the pictures');
+        });
       }
       case 'input': {
-        const file = options.stagedInput(source.id);
-        if (file === null) throw gone('A dropped picture');
-        return readFile(file).catch(() => {
+        return options.inputs.read(source.id).catch(() => {
           throw gone('A dropped picture');
         });
       }

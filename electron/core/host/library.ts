@@ -4,7 +4,6 @@
  * host. It implements the library.* calls, forwards the library's changes as `library.changed`,
  * and resolves media requests for the shells (files of the library only, thumbnails by id).
  */
-import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -28,6 +27,7 @@ import {
   type TrashFunction,
 } from '../library';
 import { moveLibrary, moveProblem } from '../library/move';
+import type { InputsService } from '../inputs';
 import { PlainError, type Handlers } from '../rpc/dispatch';
 
 export type LibraryCallName =
@@ -37,9 +37,6 @@ export type LibraryCallName =
   | 'library.delete'
   | 'library.undoDelete'
   | 'library.import'
-  | 'library.importBegin'
-  | 'library.importChunk'
-  | 'library.importFinish'
   | 'library.reveal'
   | 'library.folder'
   | 'library.refresh'
@@ -52,6 +49,8 @@ export interface LibraryServiceOptions {
   /** The folder chosen (--library or the setting), or null for the default. */
   libraryDir: () => string | null;
   shell: ShellKind;
+  /** Staged pictures: library.import takes their ids. */
+  inputs: Pick<InputsService, 'require' | 'read'>;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
   /** The OS trash (Electron: shell.trashItem); without it deleted files wait in .atelier/trash. */
   trash?: TrashFunction;
@@ -160,14 +159,6 @@ function recipeOf(sidecar: Sidecar): LibraryRecipe {
 
 const THUMB_SET = new Set<number>(THUMB_SIZES);
 const ID_SHAPE = /^[0-9A-Za-z]{1,64}$/;
-const UPLOAD_MAX = 64 * 1024 * 1024;
-
-interface Upload {
-  name: string;
-  size: number;
-  chunks: Buffer[];
-  received: number;
-}
 
 function notFound(): PlainError {
   return new PlainError(
@@ -181,7 +172,6 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
   const dir = () => path.resolve(options.libraryDir() ?? defaultLibraryFolder());
   let open: { dir: string; library: Promise<Library>; stop: (() => void) | null } | null = null;
   let closed = false;
-  const uploads = new Map<string, Upload>();
   /** A library.move is running (one at a time). */
   let moving = false;
 
@@ -317,66 +307,10 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
       withLibrary(async (library) => ({
         entries: (await library.undoDelete(token)).map(itemOf),
       })),
-    'library.import': ({ path: file }) =>
-      withLibrary(async (library) => {
-        if (!path.isAbsolute(file)) {
-          throw new PlainError('bad_path', 'Atelier could not find that file. Drop it again.');
-        }
-        try {
-          return itemOf(await library.import({ path: file }));
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-            throw new PlainError('not_found', 'That file is gone. Drop it again.');
-          }
-          throw error;
-        }
-      }),
-    'library.importBegin': ({ name, size }) => {
-      if (uploads.size >= 32) {
-        // Forget the oldest: an upload left half-way by a closed page.
-        const oldest = uploads.keys().next().value;
-        if (oldest !== undefined) uploads.delete(oldest);
-      }
-      const id = randomUUID();
-      uploads.set(id, {
-        name: path.basename(name.replaceAll('\\', '/')),
-        size,
-        chunks: [],
-        received: 0,
-      });
-      return Promise.resolve({ id });
-    },
-    'library.importChunk': ({ id, offset, data }) => {
-      const upload = uploads.get(id);
-      if (!upload)
-        throw new PlainError('upload_gone', 'That import is not open. Drop the file again.');
-      if (offset !== upload.received) {
-        uploads.delete(id);
-        throw new PlainError('bad_offset', 'The import arrived out of order. Drop the file again.');
-      }
-      const bytes = Buffer.from(data, 'base64');
-      if (upload.received + bytes.length > Math.min(upload.size, UPLOAD_MAX)) {
-        uploads.delete(id);
-        throw new PlainError(
-          'too_big',
-          'The import is larger than announced. Drop the file again.',
-        );
-      }
-      upload.chunks.push(bytes);
-      upload.received += bytes.length;
-      return Promise.resolve({ received: upload.received });
-    },
-    'library.importFinish': ({ id }) => {
-      const upload = uploads.get(id);
-      if (!upload)
-        throw new PlainError('upload_gone', 'That import is not open. Drop the file again.');
-      uploads.delete(id);
-      if (upload.received !== upload.size) {
-        throw new PlainError('incomplete', 'Only part of the file arrived. Drop it again.');
-      }
-      return withLibrary(async (library) =>
-        itemOf(await library.import({ bytes: Buffer.concat(upload.chunks), name: upload.name })),
-      );
+    'library.import': async ({ input }) => {
+      const { name } = options.inputs.require(input);
+      const bytes = await options.inputs.read(input);
+      return withLibrary(async (library) => itemOf(await library.import({ bytes, name })));
     },
     'library.reveal': ({ id }) =>
       withLibrary((library) => {
@@ -509,7 +443,6 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
     },
     async close() {
       closed = true;
-      uploads.clear();
       const state = open;
       open = null;
       if (state) await shut(state);

@@ -46,7 +46,12 @@ beforeEach(async () => {
   staged = new Map();
   const service = createCompareService({
     library: () => Promise.resolve(library),
-    stagedInput: (id) => staged.get(id) ?? null,
+    inputs: {
+      read: (id) => {
+        const file = staged.get(id);
+        return file === undefined ? Promise.reject(new Error('gone')) : readFile(file);
+      },
+    },
   });
   dispatch = createDispatch(service.handlers as Handlers);
 });
