@@ -157,12 +157,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
     log,
     version: options.version,
   });
-  let library: LibraryService | null = null;
-  const jobs: { inUse: () => string[] } = { inUse: () => [] };
+  // Pictures coming in. Its callbacks reach the library and the queue made just below (they run
+  // only once calls arrive).
   const inputs = createInputs({
     dir: path.join(dataDir, 'inputs'),
-    library: () => (library ? library.current() : Promise.reject(new Error('not yet'))),
-    inUse: () => jobs.inUse(),
+    library: () => library.current(),
+    inUse: () => create.queue.list().flatMap((job) => job.inputs.map((input) => input.path)),
     log,
   });
   const create = await createCreateService({
@@ -174,11 +174,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
     concurrency: settings.get().concurrency,
     log,
   });
-  jobs.inUse = () => create.queue.list().flatMap((job) => job.inputs.map((input) => input.path));
   // Files staged in an earlier run that no job needs any more.
   void inputs.sweep();
   const stopConcurrency = settings.subscribe((next) => create.setConcurrency(next.concurrency));
-  library = createLibraryService({
+  const library = createLibraryService({
     libraryDir: () => libraryOverride ?? settings.get().libraryDir,
     shell: options.shell,
     inputs,
@@ -198,8 +197,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...(options.libraryOptions ? { libraryOptions: options.libraryOptions } : {}),
   });
   const stopLibraryFolder = settings.subscribe(() => library.folderMayHaveChanged());
-  const openLibrary = library;
-  const compare = createCompareService({ library: () => openLibrary.current(), inputs });
+  const compare = createCompareService({ library: () => library.current(), inputs });
   const folders = createFolderGate(options.shell === 'electron');
 
   const handlers: Handlers = {
@@ -221,7 +219,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...library.handlers,
     'library.move': (request) => {
       folders.check(request.to, null);
-      return openLibrary.handlers['library.move'](request);
+      return library.handlers['library.move'](request);
     },
     ...compare.handlers,
   };
@@ -299,7 +297,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
         await create.close();
         await inputs.close();
         stopLibraryFolder();
-        await openLibrary.close();
+        await library.close();
         await services.close();
         for (const stop of [...listeners]) stop();
       })();
@@ -308,7 +306,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     envApiKey: () => apiKey,
     apiBase: () => resolveApiBase(settings.get(), env),
     libraryDir: () => libraryOverride ?? settings.get().libraryDir,
-    library: openLibrary,
+    library,
     stagePath,
   };
 }

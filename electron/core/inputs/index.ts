@@ -26,7 +26,8 @@ import { displayName, readRegularFile, tooBig } from './read';
 
 export { displayName, readRegularFile } from './read';
 
-export type InputsCallName = 'inputs.begin' | 'inputs.chunk' | 'inputs.finish' | 'inputs.fromLibrary';
+export type InputsCallName =
+  'inputs.begin' | 'inputs.chunk' | 'inputs.finish' | 'inputs.fromLibrary';
 
 export interface InputsOptions {
   /** Where staged files live (<dataDir>/inputs). */
@@ -78,8 +79,7 @@ interface Upload {
   touched: number;
 }
 
-const GONE =
-  'The picture you chose is no longer ready. Drop or choose it again.';
+const GONE = 'The picture you chose is no longer ready. Drop or choose it again.';
 
 export function createInputs(options: InputsOptions): InputsService {
   const maxBytes = options.maxBytes ?? INPUT_MAX_BYTES;
@@ -99,7 +99,11 @@ export function createInputs(options: InputsOptions): InputsService {
     );
 
   async function ensureDir(): Promise<void> {
-    if (closed) throw new PlainError('not_available', 'Atelier is shutting down. Start it again to continue.');
+    if (closed)
+      throw new PlainError(
+        'not_available',
+        'Atelier is shutting down. Start it again to continue.',
+      );
     await mkdir(options.dir, { recursive: true });
   }
 
@@ -180,15 +184,22 @@ export function createInputs(options: InputsOptions): InputsService {
       },
       'inputs.chunk': async ({ id, offset, data }) => {
         const upload = uploads.get(id);
-        if (!upload) throw new PlainError('input_gone', 'That upload is not open. Drop the file again.');
+        if (!upload)
+          throw new PlainError('input_gone', 'That upload is not open. Drop the file again.');
         if (offset !== upload.received) {
           await dropUpload(upload);
-          throw new PlainError('bad_offset', 'The upload arrived out of order. Drop the file again.');
+          throw new PlainError(
+            'bad_offset',
+            'The upload arrived out of order. Drop the file again.',
+          );
         }
         const bytes = Buffer.from(data, 'base64');
         if (upload.received + bytes.length > upload.size) {
           await dropUpload(upload);
-          throw new PlainError('too_big', 'The upload is larger than announced. Drop the file again.');
+          throw new PlainError(
+            'too_big',
+            'The upload is larger than announced. Drop the file again.',
+          );
         }
         const handle = await open(upload.file, 'a');
         try {
@@ -204,11 +215,15 @@ export function createInputs(options: InputsOptions): InputsService {
         const done = staged.get(id);
         if (done) return done.view;
         const upload = uploads.get(id);
-        if (!upload) throw new PlainError('input_gone', 'That upload is not open. Drop the file again.');
+        if (!upload)
+          throw new PlainError('input_gone', 'That upload is not open. Drop the file again.');
         uploads.delete(id);
         if (upload.received !== upload.size) {
           await remove(upload.file);
-          throw new PlainError('incomplete', 'Only part of the picture arrived. Drop the file again.');
+          throw new PlainError(
+            'incomplete',
+            'Only part of the picture arrived. Drop the file again.',
+          );
         }
         return describe(id, upload.name, await readRegularFile(upload.file, maxBytes));
       },
@@ -217,11 +232,17 @@ export function createInputs(options: InputsOptions): InputsService {
         try {
           library = await options.library();
         } catch {
-          throw new PlainError('not_available', 'The library folder cannot be opened right now. Check it in Settings, then try again.');
+          throw new PlainError(
+            'not_available',
+            'The library folder cannot be opened right now. Check it in Settings, then try again.',
+          );
         }
         const entry = library.get(id);
         if (!entry) {
-          throw new PlainError('not_found', 'That picture is no longer in the library. It may have been deleted or moved.');
+          throw new PlainError(
+            'not_found',
+            'That picture is no longer in the library. It may have been deleted or moved.',
+          );
         }
         const bytes = await readRegularFile(library.absolutePath(entry.path), maxBytes);
         return stageBytes(displayName(entry.path), bytes);
@@ -252,15 +273,16 @@ export function createInputs(options: InputsOptions): InputsService {
     },
 
     async sweep() {
-      const keep = new Set([...(options.inUse?.() ?? [])].map((file) => path.resolve(file)));
-      for (const input of staged.values()) keep.add(input.file);
-      for (const upload of uploads.values()) keep.add(upload.file);
       let names: string[];
       try {
         names = await readdir(options.dir);
       } catch {
         return; // Nothing staged yet.
       }
+      // What is kept is read after the folder, so a picture staged meanwhile stays.
+      const keep = new Set([...(options.inUse?.() ?? [])].map((file) => path.resolve(file)));
+      for (const input of staged.values()) keep.add(input.file);
+      for (const upload of uploads.values()) keep.add(upload.file);
       for (const name of names) {
         const file = path.join(options.dir, name);
         if (name.endsWith('.upload') && !keep.has(file)) await remove(file);
