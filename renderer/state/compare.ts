@@ -43,7 +43,7 @@ export interface ComparePicture {
   /** Where it comes from, for Save comparison. */
   source:
     | { kind: 'library'; id: string }
-    | { kind: 'file'; path: string }
+    | { kind: 'made-from'; id: string; role: string }
     | { kind: 'input'; id: string }
     | { kind: 'dropped'; file: File }
     | { kind: 'none' };
@@ -61,8 +61,8 @@ export type PictureRef =
       model?: string | null;
       /** A staged picture (the bridge's stageFile, inputs.fromLibrary), so Save can use it. */
       inputId?: string;
-      /** A file inside the library folder, e.g. `inputs/<sha256>.png`. */
-      libraryPath?: string;
+      /** The picture a library entry was made from (its recipe's input with this role). */
+      madeFrom?: { id: string; role: string };
     };
 
 interface CompareState {
@@ -167,8 +167,8 @@ async function resolve(ref: PictureRef): Promise<ComparePicture> {
     width: ref.width ?? 0,
     height: ref.height ?? 0,
     source:
-      ref.libraryPath !== undefined
-        ? { kind: 'file', path: ref.libraryPath }
+      ref.madeFrom !== undefined
+        ? { kind: 'made-from', ...ref.madeFrom }
         : ref.inputId !== undefined
           ? { kind: 'input', id: ref.inputId }
           : { kind: 'none' },
@@ -184,9 +184,8 @@ async function sourceOf(picture: ComparePicture): Promise<CompareSource> {
   switch (source.kind) {
     case 'library':
     case 'input':
+    case 'made-from':
       return source;
-    case 'file':
-      return { kind: 'file', path: source.path };
     case 'dropped':
       return { kind: 'input', id: (await getBridge().stageFile(source.file)).id };
     case 'none':
@@ -250,7 +249,7 @@ export const useCompare = create<CompareState>()((set, get) => {
             title: 'Original',
             width: input.width,
             height: input.height,
-            libraryPath: input.file,
+            madeFrom: { id: entry.id, role: input.role },
           },
           { libraryId: entry.id, title: entry.operation === 'upscale' ? 'Upscale' : 'Result' },
         );

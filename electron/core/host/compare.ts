@@ -96,8 +96,11 @@ export function createCompareService(options: CompareOptions): CompareService {
           throw gone('One of the pictures');
         });
       }
-      case 'file': {
-        const resolved = await resolveLibraryFile(library.dir, source.path);
+      case 'made-from': {
+        const sidecar = library.get(source.id) ? await library.readSidecar(source.id) : null;
+        const input = sidecar?.inputs.find((i) => i.role === source.role);
+        if (!input) throw gone('One of the pictures');
+        const resolved = await resolveLibraryFile(library.dir, input.file);
         if (!resolved.ok) throw gone('One of the pictures');
         return readRegularFile(resolved.path, INPUT_MAX_BYTES).catch(() => {
           throw gone('One of the pictures');
