@@ -182,9 +182,9 @@ describe('uploads', () => {
 
   it('refuses an announced size over the limit', async () => {
     const small = service({ maxBytes: 10 });
-    expect(
-      (await refusal(small.handlers['inputs.begin']({ name: 'x.png', size: 11 }))).code,
-    ).toBe('too_big');
+    expect((await refusal(small.handlers['inputs.begin']({ name: 'x.png', size: 11 }))).code).toBe(
+      'too_big',
+    );
   });
 });
 
@@ -245,7 +245,8 @@ describe('clean-up', () => {
     const uploads = (await readdir(stagingDir)).length;
     // Two staged pictures, and only the fresh upload: the idle ones are gone.
     expect(uploads).toBe(3);
-    expect(await inputs.handlers['inputs.chunk']({ id: fresh.id, offset: 0, data: 'AAAAAA==' }))
-      .toEqual({ received: 4 });
+    expect(
+      await inputs.handlers['inputs.chunk']({ id: fresh.id, offset: 0, data: 'AAAAAA==' }),
+    ).toEqual({ received: 4 });
   });
 });
