@@ -17,7 +17,8 @@ import {
 } from 'electron';
 import { createHost, fallbackLibraryDir, type Host } from '../core/host';
 import { InputView } from '../../shared/api';
-import { forwardEvent, registerInvokeHandler, registerStageHandler } from './ipc';
+import { IPC_STAGE_CHANNEL } from '../../shared/ipc';
+import { forwardEvent, registerInvokeHandler, registerTrusted, stagePathAnswer } from './ipc';
 import { menuTemplate } from './menu';
 import { createDesktop, imagePathsFromArgv } from './desktop';
 import {
@@ -181,12 +182,13 @@ export async function start(options: StartOptions): Promise<StartedShell | null>
 
   protocol.handle(MEDIA_SCHEME, createMediaProtocolHandler(host.library.media));
   registerInvokeHandler(ipcMain, host.dispatch, () => [...windows], policy);
-  // A real drop's path, from the preload's stageFile only (see registerStageHandler).
-  registerStageHandler(
+  // A real drop's path, from the preload's stageFile only (see stagePathAnswer).
+  registerTrusted(
     ipcMain,
-    (file) => host.stagePath(file),
+    IPC_STAGE_CHANNEL,
     () => [...windows],
     policy,
+    stagePathAnswer((file) => host.stagePath(file)),
   );
   host.subscribe((event, payload) => {
     forwardEvent([...windows], event, payload);

@@ -5,7 +5,7 @@
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { isAbsolute } from 'node:path';
 import type { CallResult } from '../../shared/api';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_STAGE_CHANNEL } from '../../shared/ipc';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/ipc';
 import { isAppUrl, type OriginPolicy } from './security';
 
 /** What the shell needs of the core: the boundary every call goes through. */
@@ -47,7 +47,7 @@ export function checkSender(
  * Answers `channel` with `answer(...args)` for trusted senders (checkSender), and with an error
  * CallResult for everyone else. Returns a function that removes the handler.
  */
-function handleTrusted(
+export function registerTrusted(
   ipcMain: IpcMain,
   channel: string,
   windows: () => readonly BrowserWindow[],
@@ -72,7 +72,7 @@ export function registerInvokeHandler(
   windows: () => readonly BrowserWindow[],
   policy: OriginPolicy,
 ): () => void {
-  return handleTrusted(ipcMain, IPC_INVOKE_CHANNEL, windows, policy, (call, request) =>
+  return registerTrusted(ipcMain, IPC_INVOKE_CHANNEL, windows, policy, (call, request) =>
     dispatch(call, request),
   );
 }
@@ -89,22 +89,18 @@ const NOT_A_FILE: CallResult = {
 };
 
 /**
- * Answers IPC_STAGE_CHANNEL: the path of a File the person dropped or chose, which only the
- * preload's stageFile sends (the page cannot reach ipcRenderer, and a File the page makes has no
- * path). Trusted senders only, like every call; anything but one absolute path string is refused.
+ * The answer on IPC_STAGE_CHANNEL (register it with registerTrusted): the path of a File the
+ * person dropped or chose, which only the preload's stageFile sends (the page cannot reach
+ * ipcRenderer, and a File the page makes has no path). Anything but one absolute path string is
+ * refused without staging.
  */
-export function registerStageHandler(
-  ipcMain: IpcMain,
-  stage: StageFn,
-  windows: () => readonly BrowserWindow[],
-  policy: OriginPolicy,
-): () => void {
-  return handleTrusted(ipcMain, IPC_STAGE_CHANNEL, windows, policy, (file, ...rest) => {
+export function stagePathAnswer(stage: StageFn): (...args: unknown[]) => Promise<CallResult> {
+  return (file, ...rest) => {
     if (rest.length > 0 || typeof file !== 'string' || file.length > 4096 || !isAbsolute(file)) {
       return Promise.resolve(NOT_A_FILE);
     }
     return stage(file);
-  });
+  };
 }
 
 /** Sends one core event to every live window as (event name, payload). */

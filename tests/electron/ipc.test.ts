@@ -6,7 +6,8 @@ import {
   checkSender,
   forwardEvent,
   registerInvokeHandler,
-  registerStageHandler,
+  registerTrusted,
+  stagePathAnswer,
 } from '../../electron/shell/ipc';
 import {
   FakeBrowserWindow,
@@ -127,13 +128,19 @@ describe('registerInvokeHandler', () => {
   });
 });
 
-describe('registerStageHandler (the path of a real drop, from the preload)', () => {
+describe('the stage-file channel (the path of a real drop, from the preload)', () => {
   function setup() {
     const window = ourWindow();
     const stage = vi.fn((file: string) =>
       Promise.resolve({ ok: true as const, value: { staged: file } }),
     );
-    registerStageHandler(ipcMain as unknown as IpcMain, stage, () => asWindows([window]), {});
+    registerTrusted(
+      ipcMain as unknown as IpcMain,
+      IPC_STAGE_CHANNEL,
+      () => asWindows([window]),
+      {},
+      stagePathAnswer(stage),
+    );
     const handler = ipcMain.handlers.get(IPC_STAGE_CHANNEL);
     if (!handler) throw new Error('no handler on the stage channel');
     const ours = eventFrom(window.webContents, window.webContents.mainFrame);
