@@ -135,11 +135,13 @@ export interface PreloadBridge {
   invoke(call: string, request: unknown): Promise<unknown>;
   on(listener: (event: string, payload: unknown) => void): () => void;
   /**
-   * The path on disk of a dropped or chosen file (Electron's webUtils.getPathForFile), or '' when
-   * it has none. Absent in the browser shell, which uploads the bytes instead.
+   * Stages a dropped or chosen file by its path on disk (the preload takes it with Electron's
+   * webUtils.getPathForFile and hands it to the main process): a CallResult of its InputView, or
+   * null when the file has no path (a pasted picture, a File made in the page), which the renderer
+   * then uploads as bytes. Absent in the browser shell, which always uploads.
    */
-  pathForFile?(file: Blob): string;
+  stageFile?(file: Blob): Promise<unknown>;
 }
 
 /** Names of the IPC channels the Electron shell uses (in ./ipc so the preload stays free of zod). */
-export { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from './ipc';
+export { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_STAGE_CHANNEL } from './ipc';

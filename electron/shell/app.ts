@@ -16,7 +16,9 @@ import {
   type WebContents,
 } from 'electron';
 import { createHost, type Host } from '../core/host';
-import { forwardEvent, registerInvokeHandler } from './ipc';
+import { InputView } from '../../shared/api';
+import { IPC_STAGE_CHANNEL } from '../../shared/ipc';
+import { forwardEvent, registerInvokeHandler, registerTrusted, stagePathAnswer } from './ipc';
 import { menuTemplate } from './menu';
 import { createDesktop, imagePathsFromArgv } from './desktop';
 import {
@@ -133,14 +135,25 @@ export async function start(options: StartOptions): Promise<StartedShell | null>
     window: () => mainWindow,
     windows: () => [...windows],
     dataDir: dataDir ?? app.getPath('userData'),
+    // Paths the main process produced (open-file, the command line, its own Open dialog).
+    stage: async (paths) => {
+      const inputs: InputView[] = [];
+      for (const file of paths) {
+        const result = await host.stagePath(file);
+        const view = result.ok ? InputView.safeParse(result.value) : null;
+        if (view?.success) inputs.push(view.data);
+        else if (!result.ok) console.error(`Atelier: ${result.error.message}`);
+      }
+      return inputs;
+    },
   });
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       menuTemplate(process.platform, dev !== undefined, {
         command: (command) => desktop.command(command),
         openImage: () => void desktop.openImage(),
-        revealLibrary: () => desktop.reveal(host.libraryDir(), 'library'),
-        revealDataFolder: () => desktop.reveal(dataDir ?? app.getPath('userData'), 'data'),
+        revealLibrary: () => desktop.reveal(host.libraryDir()),
+        revealDataFolder: () => desktop.reveal(dataDir ?? app.getPath('userData')),
       }),
     ),
   );
@@ -170,6 +183,14 @@ export async function start(options: StartOptions): Promise<StartedShell | null>
 
   protocol.handle(MEDIA_SCHEME, createMediaProtocolHandler(host.library.media));
   registerInvokeHandler(ipcMain, host.dispatch, () => [...windows], policy);
+  // A real drop's path, from the preload's stageFile only (see stagePathAnswer).
+  registerTrusted(
+    ipcMain,
+    IPC_STAGE_CHANNEL,
+    () => [...windows],
+    policy,
+    stagePathAnswer((file) => host.stagePath(file)),
+  );
   host.subscribe((event, payload) => {
     forwardEvent([...windows], event, payload);
     desktop.onCoreEvent(event, payload);

@@ -7,7 +7,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Notification, dialog, nativeTheme, screen, shell, type BrowserWindow } from 'electron';
-import { AppCommand, Settings, events, type CallResult, type EventName } from '../../shared/api';
+import {
+  AppCommand,
+  Settings,
+  events,
+  type CallResult,
+  type EventName,
+  type InputView,
+} from '../../shared/api';
 import type { ShellServices } from '../core/host';
 import { forwardEvent } from './ipc';
 import { batchNotification, createJobProgress, createOpenFilesQueue } from './os';
@@ -34,6 +41,11 @@ export interface DesktopOptions {
   windows: () => readonly BrowserWindow[];
   /** Where window-state.json lives. */
   dataDir: string;
+  /**
+   * Stages files the main process was asked to open (open-file, the command line, File > Open
+   * Image…): the page receives their staged views, never their paths.
+   */
+  stage: (paths: readonly string[]) => Promise<InputView[]>;
   /** One plain line per problem (default: stderr). */
   log?: (line: string) => void;
   /** The updater (default: electron-updater's autoUpdater, loaded on first use). */
@@ -70,7 +82,14 @@ export function createDesktop(options: DesktopOptions) {
     if (!checked.success) return;
     forwardEvent(options.windows(), event, checked.data);
   };
-  const opened = createOpenFilesQueue((paths) => send('app.openFiles', { paths }));
+  const opened = createOpenFilesQueue((paths) => {
+    void options.stage(paths).then(
+      (inputs) => {
+        if (inputs.length > 0) send('app.openFiles', { inputs });
+      },
+      (error: unknown) => log(`Atelier could not open those files (${String(error)}).`),
+    );
+  });
   const services: ShellServices = createShellServices(live, log);
 
   const progress = createJobProgress({
@@ -117,14 +136,12 @@ export function createDesktop(options: DesktopOptions) {
       }
     },
 
-    /** Shows a folder in Finder / Explorer / Files. */
-    reveal(folder: string, what: 'library' | 'data') {
-      void shell.openPath(folder).then((problem) => {
-        if (problem)
-          log(
-            `Atelier could not open the ${what} folder ${folder} (${problem}). Check that it exists.`,
-          );
-      });
+    /**
+     * Shows a folder in Finder / Explorer / Files, selected in its parent: never shell.openPath,
+     * which would run a library path that names a program.
+     */
+    reveal(folder: string) {
+      shell.showItemInFolder(folder);
     },
 
     /** Core events the desktop reacts to: job progress and the theme. */

@@ -3,6 +3,7 @@
  * checking who is asking, and the core's events go out to our windows.
  */
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
+import { isAbsolute } from 'node:path';
 import type { CallResult } from '../../shared/api';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/ipc';
 import { isAppUrl, type OriginPolicy } from './security';
@@ -43,6 +44,24 @@ export function checkSender(
 }
 
 /**
+ * Answers `channel` with `answer(...args)` for trusted senders (checkSender), and with an error
+ * CallResult for everyone else. Returns a function that removes the handler.
+ */
+export function registerTrusted(
+  ipcMain: IpcMain,
+  channel: string,
+  windows: () => readonly BrowserWindow[],
+  policy: OriginPolicy,
+  answer: (...args: unknown[]) => Promise<CallResult>,
+): () => void {
+  ipcMain.handle(channel, async (event, ...args: unknown[]) => {
+    if (!checkSender(event, windows(), policy)) return FOREIGN_SENDER_RESULT;
+    return answer(...args);
+  });
+  return () => ipcMain.removeHandler(channel);
+}
+
+/**
  * Answers IPC_INVOKE_CHANNEL with dispatch(call, request) for trusted senders, and with an error
  * CallResult for everyone else. Never throws back into the renderer. Returns a function that
  * removes the handler.
@@ -53,11 +72,35 @@ export function registerInvokeHandler(
   windows: () => readonly BrowserWindow[],
   policy: OriginPolicy,
 ): () => void {
-  ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, call: unknown, request: unknown) => {
-    if (!checkSender(event, windows(), policy)) return FOREIGN_SENDER_RESULT;
-    return dispatch(call, request);
-  });
-  return () => ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
+  return registerTrusted(ipcMain, IPC_INVOKE_CHANNEL, windows, policy, (call, request) =>
+    dispatch(call, request),
+  );
+}
+
+/** What staging a dropped file's path answers (an InputView, or why not). */
+export type StageFn = (absolutePath: string) => Promise<CallResult>;
+
+const NOT_A_FILE: CallResult = {
+  ok: false,
+  error: {
+    code: 'unreadable_file',
+    message: 'Atelier could not open that file. Drop or choose a PNG, JPEG or WebP file.',
+  },
+};
+
+/**
+ * The answer on IPC_STAGE_CHANNEL (register it with registerTrusted): the path of a File the
+ * person dropped or chose, which only the preload's stageFile sends (the page cannot reach
+ * ipcRenderer, and a File the page makes has no path). Anything but one absolute path string is
+ * refused without staging.
+ */
+export function stagePathAnswer(stage: StageFn): (...args: unknown[]) => Promise<CallResult> {
+  return (file, ...rest) => {
+    if (rest.length > 0 || typeof file !== 'string' || file.length > 4096 || !isAbsolute(file)) {
+      return Promise.resolve(NOT_A_FILE);
+    }
+    return stage(file);
+  };
 }
 
 /** Sends one core event to every live window as (event name, payload). */

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import type { InputView } from '../../shared/api';
 import { useCreate } from '../state/create';
 import { followAppCommands, onAppCommand, useNavigation } from '../state/navigation';
 import { getBridge } from '../state/bridge';
@@ -6,8 +7,9 @@ import { getBridge } from '../state/bridge';
 /**
  * What the desktop shell sends (nothing arrives in the browser shell): go-to commands move between
  * places; "New Generation" opens Create with an empty prompt; "Run" runs the Create form as it is;
- * images opened with Atelier (Open With, File > Open Image, a second launch) are added to the
- * Library and the first one is offered to Create, ready to transform or upscale.
+ * images opened with Atelier (Open With, File > Open Image, a second launch), which the main
+ * process has staged, are added to the Library and the first one is offered to Create, ready to
+ * transform or upscale.
  */
 export function useAppCommands(): void {
   useEffect(() => {
@@ -27,7 +29,7 @@ export function useAppCommands(): void {
         void useCreate.getState().run();
       }
     });
-    const stopFiles = bridge.on('app.openFiles', ({ paths }) => void openFiles(paths));
+    const stopFiles = bridge.on('app.openFiles', ({ inputs }) => void openFiles(inputs));
     return () => {
       stopPlaces();
       stopCreate();
@@ -36,18 +38,18 @@ export function useAppCommands(): void {
   }, []);
 }
 
-async function openFiles(paths: readonly string[]): Promise<void> {
+async function openFiles(inputs: readonly InputView[]): Promise<void> {
   const bridge = getBridge();
-  for (const path of paths) {
+  for (const input of inputs) {
     try {
-      await bridge.invoke('library.import', { path });
+      await bridge.invoke('library.import', { input: input.id });
     } catch {
-      // Create says why when it takes the picture; a file it cannot read is not imported either.
+      // The picture is still offered to Create, which can use it either way.
     }
   }
-  const [first] = paths;
+  const [first] = inputs;
   if (first === undefined) return;
   useCreate.getState().setForm({ tab: 'transform' });
   useNavigation.getState().goTo('create', { focus: true });
-  await useCreate.getState().takePath(first);
+  useCreate.getState().takeStaged(first);
 }

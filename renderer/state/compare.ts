@@ -21,7 +21,6 @@ import {
 } from '../../shared/api';
 import type { Size } from '../../shared/compare-layout';
 import { getBridge } from './bridge';
-import { sendInChunks } from './upload';
 import { messageOf } from './connection';
 import { useNavigation } from './navigation';
 
@@ -44,7 +43,7 @@ export interface ComparePicture {
   /** Where it comes from, for Save comparison. */
   source:
     | { kind: 'library'; id: string }
-    | { kind: 'file'; path: string }
+    | { kind: 'made-from'; id: string; role: string }
     | { kind: 'input'; id: string }
     | { kind: 'dropped'; file: File }
     | { kind: 'none' };
@@ -60,10 +59,10 @@ export type PictureRef =
       width?: number;
       height?: number;
       model?: string | null;
-      /** A staged input (inputs.finish / inputs.fromPath), so Save comparison can use it. */
+      /** A staged picture (the bridge's stageFile, inputs.fromLibrary), so Save can use it. */
       inputId?: string;
-      /** A file inside the library folder, e.g. `inputs/<sha256>.png`. */
-      libraryPath?: string;
+      /** The picture a library entry was made from (its recipe's input with this role). */
+      madeFrom?: { id: string; role: string };
     };
 
 /** The view: how many device pixels per frame pixel, and which frame point is at the centre. */
@@ -176,8 +175,8 @@ async function resolve(ref: PictureRef): Promise<ComparePicture> {
     width: ref.width ?? 0,
     height: ref.height ?? 0,
     source:
-      ref.libraryPath !== undefined
-        ? { kind: 'file', path: ref.libraryPath }
+      ref.madeFrom !== undefined
+        ? { kind: 'made-from', ...ref.madeFrom }
         : ref.inputId !== undefined
           ? { kind: 'input', id: ref.inputId }
           : { kind: 'none' },
@@ -188,30 +187,15 @@ function release(picture: ComparePicture | null): void {
   if (picture?.url.startsWith('blob:')) URL.revokeObjectURL(picture.url);
 }
 
-/** Brings a dropped file to the core as a staged input (its path in Electron, else its bytes). */
-async function stageFile(file: File): Promise<string> {
-  const bridge = getBridge();
-  const path = window.atelier?.pathForFile?.(file) ?? '';
-  if (path !== '') return (await bridge.invoke('inputs.fromPath', { path })).id;
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const { id } = await bridge.invoke('inputs.begin', {
-    name: file.name || 'dropped picture.png',
-    size: bytes.length,
-  });
-  await sendInChunks(bytes, (chunk) => bridge.invoke('inputs.chunk', { id, ...chunk }));
-  return (await bridge.invoke('inputs.finish', { id })).id;
-}
-
 async function sourceOf(picture: ComparePicture): Promise<CompareSource> {
   const source = picture.source;
   switch (source.kind) {
     case 'library':
     case 'input':
+    case 'made-from':
       return source;
-    case 'file':
-      return { kind: 'file', path: source.path };
     case 'dropped':
-      return { kind: 'input', id: await stageFile(source.file) };
+      return { kind: 'input', id: (await getBridge().stageFile(source.file)).id };
     case 'none':
       throw new Error(
         `“${picture.title}” cannot be saved from here. Save it to the library first, or drop the file onto Compare.`,
@@ -273,7 +257,7 @@ export const useCompare = create<CompareState>()((set, get) => {
             title: 'Original',
             width: input.width,
             height: input.height,
-            libraryPath: input.file,
+            madeFrom: { id: entry.id, role: input.role },
           },
           { libraryId: entry.id, title: entry.operation === 'upscale' ? 'Upscale' : 'Result' },
         );

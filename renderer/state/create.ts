@@ -20,7 +20,6 @@ import {
 } from './create-form';
 import { confirmRun } from './account';
 import { getBridge } from './bridge';
-import { sendInChunks } from './upload';
 import { messageOf } from './connection';
 
 /** The picture in the drop zone: what the core says it is, and a local URL to show it. */
@@ -54,10 +53,10 @@ interface CreateState {
   setQueue: (queue: QueueView) => void;
   /** Takes a dropped, pasted or chosen file. */
   takeFile: (file: File) => Promise<void>;
-  /** Takes a picture of the library (by its path inside the library folder), with a URL to show. */
-  takeLibraryPicture: (libraryDir: string, path: string, preview?: string | null) => Promise<void>;
-  /** A picture on disk by its full path (Electron: files opened with Atelier). */
-  takePath: (path: string, preview?: string | null) => Promise<void>;
+  /** Takes a picture of the library by its id, with a URL to show. */
+  takeLibraryPicture: (id: string, preview?: string | null) => Promise<void>;
+  /** Takes a picture the core staged already (files opened with Atelier). */
+  takeStaged: (input: InputView, preview?: string | null) => void;
   clearInput: () => void;
   run: () => Promise<boolean>;
   cancel: (id: string) => Promise<void>;
@@ -65,18 +64,6 @@ interface CreateState {
   retry: (id: string, payAgain?: boolean) => Promise<void>;
   remove: (id: string) => Promise<void>;
   loadPreview: (path: string) => Promise<void>;
-}
-
-/** Sends a file's bytes to the core in chunks (one WebSocket message is at most 1 MiB). */
-async function uploadFile(file: File): Promise<InputView> {
-  const bridge = getBridge();
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const { id } = await bridge.invoke('inputs.begin', {
-    name: file.name || 'pasted image.png',
-    size: bytes.length,
-  });
-  await sendInChunks(bytes, (chunk) => bridge.invoke('inputs.chunk', { id, ...chunk }));
-  return bridge.invoke('inputs.finish', { id });
 }
 
 /** The state with a new input picture: its field message gone, its prompt offered for upscaling. */
@@ -178,38 +165,29 @@ export const useCreate = create<CreateState>()((set, get) => ({
   setQueue: (queue) => set({ queue }),
 
   takeFile: async (file) => {
-    const previous = get().input;
     set({ inputBusy: true, inputError: null });
     try {
-      const path = window.atelier?.pathForFile?.(file) ?? '';
-      const view =
-        path !== ''
-          ? await getBridge().invoke('inputs.fromPath', { path })
-          : await uploadFile(file);
-      if (previous?.url) URL.revokeObjectURL(previous.url);
+      const view = await getBridge().stageFile(file);
       const url = typeof URL.createObjectURL === 'function' ? URL.createObjectURL(file) : null;
-      set((state) => withInput(state, { ...view, url }));
+      get().takeStaged(view, url);
     } catch (error) {
       set({ inputBusy: false, inputError: messageOf(error) });
     }
   },
 
-  takeLibraryPicture: (libraryDir, path, preview) =>
-    get().takePath(
-      `${libraryDir.replace(/[\\/]+$/, '')}/${path}`,
-      preview ?? get().previews[path] ?? null,
-    ),
-
-  takePath: async (full, preview = null) => {
+  takeLibraryPicture: async (id, preview = null) => {
     set({ inputBusy: true, inputError: null });
     try {
-      const view = await getBridge().invoke('inputs.fromPath', { path: full });
-      const previous = get().input;
-      if (previous?.url) URL.revokeObjectURL(previous.url);
-      set((state) => withInput(state, { ...view, url: preview }));
+      get().takeStaged(await getBridge().invoke('inputs.fromLibrary', { id }), preview);
     } catch (error) {
       set({ inputBusy: false, inputError: messageOf(error) });
     }
+  },
+
+  takeStaged: (view, preview = null) => {
+    const previous = get().input;
+    if (previous?.url?.startsWith('blob:')) URL.revokeObjectURL(previous.url);
+    set((state) => withInput(state, { ...view, url: preview }));
   },
 
   clearInput: () => {

@@ -11,7 +11,6 @@ import {
   type LibraryItem,
 } from '../../shared/api';
 import { getBridge } from './bridge';
-import { sendInChunks } from './upload';
 import { messageOf } from './connection';
 
 /** Entries per page asked of the core. */
@@ -119,10 +118,30 @@ export function mediaUrl(folder: LibraryFolder | null, item: Pick<LibraryItem, '
 }
 
 /**
- * The drag data type of a picture dragged from the Library grid inside Atelier: its path inside the
- * library folder. (The desktop app drags the real file instead, which any drop zone takes.)
+ * The drag data type of a picture dragged from the Library grid inside Atelier: JSON
+ * `{ id, path }` (libraryDragData), its library id (what the core stages) and its path inside the
+ * library folder (only for showing it). The desktop app drags the real file instead, which any
+ * drop zone takes.
  */
-export const LIBRARY_DRAG_TYPE = 'application/x-atelier-library-path';
+export const LIBRARY_DRAG_TYPE = 'application/x-atelier-library-picture';
+
+/** What the grid puts under LIBRARY_DRAG_TYPE. */
+export function libraryDragData(item: Pick<LibraryItem, 'id' | 'path'>): string {
+  return JSON.stringify({ id: item.id, path: item.path });
+}
+
+/** Reads LIBRARY_DRAG_TYPE's data back (a drag from another page could carry anything). */
+export function readLibraryDrag(data: string): { id: string; path: string } | null {
+  try {
+    const value: unknown = JSON.parse(data);
+    if (typeof value !== 'object' || value === null) return null;
+    const { id, path } = value as Record<string, unknown>;
+    if (typeof id !== 'string' || id.length === 0 || id.length > 100) return null;
+    return { id, path: typeof path === 'string' ? path : '' };
+  } catch {
+    return null;
+  }
+}
 
 /** Whether a drag carries a picture to take: files, or a picture of the Library. */
 export function carriesPicture(data: Pick<DataTransfer, 'types'>): boolean {
@@ -136,16 +155,8 @@ export function thumbUrl(folder: LibraryFolder | null, item: LibraryItem, size =
 
 async function importOne(file: File): Promise<LibraryItem> {
   const bridge = getBridge();
-  const path = window.atelier?.pathForFile?.(file) ?? '';
-  if (path !== '') return bridge.invoke('library.import', { path });
-  // The browser shell: the bytes, in chunks (one message is at most 1 MiB).
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const { id } = await bridge.invoke('library.importBegin', {
-    name: file.name || 'dropped image.png',
-    size: bytes.length,
-  });
-  await sendInChunks(bytes, (chunk) => bridge.invoke('library.importChunk', { id, ...chunk }));
-  return bridge.invoke('library.importFinish', { id });
+  const { id } = await bridge.stageFile(file);
+  return bridge.invoke('library.import', { input: id });
 }
 
 const inFlight = new Set<string>();

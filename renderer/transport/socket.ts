@@ -14,6 +14,7 @@ import { ConnectionWatch } from './connection';
 import { decodeResult, EventListeners } from './decode';
 import { connectionLost, missingToken } from './errors';
 import type { RendererBridge } from './types';
+import { uploadFile } from './upload';
 import { AtelierError } from '../../shared/api';
 
 /** The WebSocket constructor (the real one, or a fake in tests). */
@@ -151,31 +152,35 @@ export function createSocketBridge(options: SocketBridgeOptions): RendererBridge
 
   connect();
 
-  return {
-    invoke<C extends CallName>(call: C, request: CallRequest<C>): Promise<CallResponse<C>> {
-      if (options.url === null) return Promise.reject(missingToken());
-      if (stopped || !socket) return Promise.reject(connectionLost());
-      const message: ClientMessage = { type: 'call', id: nextId++, call, request };
-      const text = JSON.stringify(message);
-      if (new TextEncoder().encode(text).byteLength > MAX_MESSAGE_BYTES) {
-        return Promise.reject(
-          new AtelierError({
-            code: 'too_large',
-            message:
-              'This request is too large to send to Atelier\u2019s core. Make it smaller, then try again.',
-          }),
-        );
-      }
-      return new Promise<CallResponse<C>>((resolve, reject) => {
-        pending.set(message.id, {
-          call,
-          resolve: resolve as (value: unknown) => void,
-          reject,
-        });
-        if (socket?.readyState === OPEN) send(socket, message);
-        else unsent.push(message);
+  function invoke<C extends CallName>(call: C, request: CallRequest<C>): Promise<CallResponse<C>> {
+    if (options.url === null) return Promise.reject(missingToken());
+    if (stopped || !socket) return Promise.reject(connectionLost());
+    const message: ClientMessage = { type: 'call', id: nextId++, call, request };
+    const text = JSON.stringify(message);
+    if (new TextEncoder().encode(text).byteLength > MAX_MESSAGE_BYTES) {
+      return Promise.reject(
+        new AtelierError({
+          code: 'too_large',
+          message:
+            'This request is too large to send to Atelier\u2019s core. Make it smaller, then try again.',
+        }),
+      );
+    }
+    return new Promise<CallResponse<C>>((resolve, reject) => {
+      pending.set(message.id, {
+        call,
+        resolve: resolve as (value: unknown) => void,
+        reject,
       });
-    },
+      if (socket?.readyState === OPEN) send(socket, message);
+      else unsent.push(message);
+    });
+  }
+
+  return {
+    invoke,
+    // The browser has no paths: every file goes as bytes.
+    stageFile: (file) => uploadFile(invoke, file),
     on: (event, listener) => listeners.add(event, listener),
     connection: watch,
     reconnect: () => {

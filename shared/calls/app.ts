@@ -1,6 +1,7 @@
 /** Calls about the app itself: who it is, and a round trip through the transport. */
 import { z } from 'zod';
 import { Empty } from './common';
+import { InputView } from './create';
 
 export const ShellKind = z.enum(['electron', 'browser']);
 export type ShellKind = z.infer<typeof ShellKind>;
@@ -42,19 +43,23 @@ export const appCalls = {
     response: z.object({ message: z.string(), receivedAt: z.number() }),
   },
   /**
-   * The system's "Open" dialog for images (desktop only; 'not_available' in the browser shell).
-   * An empty list when the person cancelled.
+   * The system's "Open" dialog for images (desktop only; 'not_available' in the browser shell): the
+   * chosen pictures, staged (their paths stay in the core). An empty list when the person cancelled.
    */
   'dialog.openImage': {
     request: z.object({ multiple: z.boolean().optional() }).strict(),
-    response: z.object({ paths: z.array(FilePath) }),
+    response: z.object({ inputs: z.array(InputView) }),
   },
   /** The system's "Save" dialog (desktop only); null when cancelled. */
   'dialog.saveImage': {
     request: z.object({ suggestedName: z.string().min(1).max(255) }).strict(),
     response: z.object({ path: FilePath.nullable() }),
   },
-  /** The system's "Choose folder" dialog (desktop only); null when cancelled. */
+  /**
+   * The system's "Choose folder" dialog (desktop only); null when cancelled. In the desktop app a
+   * library folder must come from here: settings.set { libraryDir } and library.move take a folder
+   * this dialog answered (or the default), never one typed or made up by the page.
+   */
   'dialog.chooseFolder': {
     request: z.object({ title: z.string().max(200).optional() }).strict(),
     response: z.object({ path: FilePath.nullable() }),
@@ -76,7 +81,7 @@ export const appEvents = {
   'app.command': z.object({ command: AppCommand }),
   /**
    * Images the system asked Atelier to open ("Open with Atelier", a second launch with files, the
-   * File > Open Image… menu): absolute paths of existing png/jpeg/webp files.
+   * File > Open Image… menu), already staged by the main process: the page never sees their paths.
    */
-  'app.openFiles': z.object({ paths: z.array(FilePath).min(1) }),
+  'app.openFiles': z.object({ inputs: z.array(InputView).min(1) }),
 } as const;

@@ -10,9 +10,12 @@ const Id = z.string().min(1).max(100);
 export const CompareSource = z.discriminatedUnion('kind', [
   /** An entry of the library. */
   z.object({ kind: z.literal('library'), id: Id }).strict(),
-  /** Another file inside the library folder (e.g. a job's input, `inputs/<sha256>.png`). */
-  z.object({ kind: z.literal('file'), path: z.string().min(1).max(4096) }).strict(),
-  /** A picture brought in with inputs.begin/chunk/finish or inputs.fromPath (a dropped file). */
+  /**
+   * The picture a library entry was made from: its recipe's input with this role (e.g. an
+   * upscale's 'image'). The core finds the file from the entry's sidecar.
+   */
+  z.object({ kind: z.literal('made-from'), id: Id, role: z.string().min(1).max(64) }).strict(),
+  /** A staged picture (a dropped or chosen file: the renderer's stageFile). */
   z.object({ kind: z.literal('input'), id: Id }).strict(),
 ]);
 export type CompareSource = z.infer<typeof CompareSource>;

@@ -1,7 +1,8 @@
 /**
  * Create: making images. Jobs (text-to-image, image-to-image, upscale) on the core's queue, input
- * images brought in by path (Electron) or by bytes in chunks (browser shell), and previews of results
- * small enough for one message.
+ * pictures staged once (inputs.*: bytes in chunks, or a library picture by id; a file's path only
+ * ever comes from the main process, never in a call), and previews of results small enough for one
+ * message.
  */
 import { z } from 'zod';
 import { Empty } from './common';
@@ -103,7 +104,7 @@ export const QueueView = z.object({
 });
 export type QueueView = z.infer<typeof QueueView>;
 
-/** An input image the core holds for jobs (a file path it was given, or bytes uploaded). */
+/** A picture the core has staged (uploaded, named by the main process, or from the library). */
 export const InputView = z.object({
   id: z.string(),
   name: z.string(),
@@ -122,8 +123,8 @@ export type InputView = z.infer<typeof InputView>;
 
 /** Largest chunk of an upload, in base64 characters (well under the 1 MiB message limit). */
 export const UPLOAD_CHUNK_CHARS = 512 * 1024;
-/** Largest file accepted as an upload. */
-export const UPLOAD_MAX_BYTES = 64 * 1024 * 1024;
+/** Largest picture Atelier takes in, however it comes (upload, drop, dialog, library). */
+export const INPUT_MAX_BYTES = 64 * 1024 * 1024;
 /** How many images one click can make. */
 export const MAX_IMAGES_PER_RUN = 10;
 
@@ -138,7 +139,7 @@ export const createCalls = {
         endpoint: CreateEndpoint,
         params: FormParams,
         count: z.number().int().min(1).max(MAX_IMAGES_PER_RUN),
-        /** A staged input image (from inputs.finish or inputs.fromPath). */
+        /** A staged picture's id (inputs.finish, inputs.fromLibrary, a drop or a dialog). */
         input: Id.optional(),
       })
       .strict(),
@@ -162,12 +163,12 @@ export const createCalls = {
   },
   /** Forgets a finished job (its picture stays in the library). */
   'jobs.remove': { request: z.object({ id: Id }).strict(), response: Empty },
-  /** Starts an upload of image bytes (browser shell). */
+  /** Starts an upload of a picture's bytes (the renderer's stageFile, when it has no path). */
   'inputs.begin': {
     request: z
       .object({
         name: z.string().min(1).max(255),
-        size: z.number().int().min(0).max(UPLOAD_MAX_BYTES),
+        size: z.number().int().min(0).max(INPUT_MAX_BYTES),
       })
       .strict(),
     response: z.object({ id: z.string() }),
@@ -185,11 +186,8 @@ export const createCalls = {
   },
   /** Ends an upload: the core reads the image by its content and answers what it is. */
   'inputs.finish': { request: z.object({ id: Id }).strict(), response: InputView },
-  /** An image file on this computer by path (Electron drops, file dialogs). */
-  'inputs.fromPath': {
-    request: z.object({ path: z.string().min(1).max(4096) }).strict(),
-    response: InputView,
-  },
+  /** Stages a picture of the library by its id (the core finds its file). */
+  'inputs.fromLibrary': { request: z.object({ id: Id }).strict(), response: InputView },
   /** A picture of the library as a data: URL small enough for one message. */
   'results.preview': {
     request: z

@@ -1,7 +1,7 @@
 /**
  * The Library: the gallery over the library folder. Pages of entries (newest first, searched and
- * filtered in the core), the full recipe of one image, favourites, delete with undo, import
- * (a path in Electron, bytes in chunks in the browser shell), reveal, where the folder is.
+ * filtered in the core), the full recipe of one image, favourites, delete with undo, import (of a
+ * picture staged with inputs.*), reveal, where the folder is.
  *
  * Images and thumbnails are not sent in messages: the renderer loads them from URLs built on
  * `mediaBase` (library.folder): `${mediaBase}/media/<path>` and `${mediaBase}/thumb/<id>/<size>`.
@@ -138,38 +138,9 @@ export const libraryCalls = {
     request: z.object({ token: Id }).strict(),
     response: z.object({ entries: z.array(LibraryItem) }),
   },
-  /** Imports an image file by path (Electron: a dropped file's path). */
+  /** Adds a staged picture (see inputs.* and the renderer's stageFile) to the library. */
   'library.import': {
-    request: z.object({ path: z.string().min(1).max(4096) }).strict(),
-    response: LibraryItem,
-  },
-  /** Starts an import by bytes (browser shell): then chunks, then importFinish. */
-  'library.importBegin': {
-    request: z
-      .object({
-        name: z.string().min(1).max(255),
-        size: z
-          .number()
-          .int()
-          .min(1)
-          .max(64 * 1024 * 1024),
-      })
-      .strict(),
-    response: z.object({ id: z.string() }),
-  },
-  /** One base64 chunk of an import, in order (at most UPLOAD_CHUNK_CHARS characters). */
-  'library.importChunk': {
-    request: z
-      .object({
-        id: Id,
-        offset: z.number().int().min(0),
-        data: z.string().max(512 * 1024),
-      })
-      .strict(),
-    response: z.object({ received: z.number() }),
-  },
-  'library.importFinish': {
-    request: z.object({ id: Id }).strict(),
+    request: z.object({ input: Id }).strict(),
     response: LibraryItem,
   },
   /** Shows the image in the system file manager (Electron only). */

@@ -12,6 +12,7 @@ import {
   DEFAULT_SETTINGS,
   IPC_EVENT_CHANNEL,
   type CallResult,
+  type InputView,
   type JobView,
 } from '../../shared/api';
 import { createHost, type ShellServices } from '../../electron/core/host';
@@ -49,8 +50,24 @@ const dispatch = vi.fn((call: unknown) =>
   ),
 );
 
+/** What the stand-in core stages for a path: a view named after it (the path stays in main). */
+function stagedView(file: string): InputView {
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  return { id: `staged-${name}`, name, width: 4, height: 3, bytes: 3, format: 'png' };
+}
+const stagePath = vi.fn((file: string) =>
+  Promise.resolve<CallResult>(
+    file.endsWith('.txt')
+      ? { ok: false, error: { code: 'unreadable_file', message: 'Not a picture.' } }
+      : { ok: true, value: stagedView(file) },
+  ),
+);
+/** The app.openFiles events a window received, once they arrive. */
+const opened = (...files: string[]) => [{ inputs: files.map((f) => stagedView(join(dir, f))) }];
+
 beforeEach(() => {
   resetFake();
+  stagePath.mockClear();
   dir = mkdtempSync(join(tmpdir(), 'atelier-desktop-'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Atelier</title>');
   writeFileSync(join(dir, 'cat.png'), 'png');
@@ -66,6 +83,7 @@ beforeEach(() => {
         return () => undefined;
       },
       close: () => Promise.resolve(),
+      stagePath,
       libraryDir: () => join(dir, 'library'),
       library: { media: {} },
     } as unknown as Awaited<ReturnType<typeof createHost>>);
@@ -133,17 +151,20 @@ describe('opening images', () => {
     expect(window.focus).toHaveBeenCalled();
     expect(sent(window, 'app.openFiles')).toEqual([]);
     window.webContents.emit('did-finish-load');
-    expect(sent(window, 'app.openFiles')).toEqual([{ paths: [join(dir, 'cat.png')] }]);
+    await vi.waitFor(() => expect(sent(window, 'app.openFiles')).toEqual(opened('cat.png')));
+    // The main process staged the path itself: the page receives the view, not the path.
+    expect(stagePath).toHaveBeenCalledWith(join(dir, 'cat.png'));
+    expect(JSON.stringify(sent(window, 'app.openFiles'))).not.toContain(dir);
     // Later launches arrive at once.
     app.emit('second-instance', {}, ['/opt/Atelier/atelier', join(dir, 'dog.webp')], '/');
-    expect(sent(window, 'app.openFiles')).toHaveLength(2);
+    await vi.waitFor(() => expect(sent(window, 'app.openFiles')).toHaveLength(2));
     expect(FakeBrowserWindow.instances).toHaveLength(1);
   });
 
   it('opens the images the app was launched with ("Open with Atelier")', async () => {
     const window = await started({ argv: ['/opt/Atelier/atelier', join(dir, 'cat.png')] });
     window.webContents.emit('did-finish-load');
-    expect(sent(window, 'app.openFiles')).toEqual([{ paths: [join(dir, 'cat.png')] }]);
+    await vi.waitFor(() => expect(sent(window, 'app.openFiles')).toEqual(opened('cat.png')));
   });
 
   it('takes macOS open-file events, even before the app is ready', async () => {
@@ -153,7 +174,7 @@ describe('opening images', () => {
     });
     expect(preventDefault).toHaveBeenCalled();
     window.webContents.emit('did-finish-load');
-    expect(sent(window, 'app.openFiles')).toEqual([{ paths: [join(dir, 'dog.webp')] }]);
+    await vi.waitFor(() => expect(sent(window, 'app.openFiles')).toEqual(opened('dog.webp')));
   });
 
   it('File > Open Image… shows the native dialog and opens what was chosen', async () => {
@@ -164,9 +185,7 @@ describe('opening images', () => {
       filePaths: [join(dir, 'cat.png')],
     });
     (menuItem('open-image').click as () => void)();
-    await vi.waitFor(() =>
-      expect(sent(window, 'app.openFiles')).toEqual([{ paths: [join(dir, 'cat.png')] }]),
-    );
+    await vi.waitFor(() => expect(sent(window, 'app.openFiles')).toEqual(opened('cat.png')));
     const [parent, dialogOptions] = dialog.showOpenDialog.mock.calls[0] as [
       unknown,
       { filters: { extensions: string[] }[] },
@@ -190,14 +209,15 @@ describe('menu commands', () => {
     ]);
   });
 
-  it('reveal the library folder and the settings folder', async () => {
+  it('reveal the library folder and the settings folder: shown, never opened or run', async () => {
     await started();
     (menuItem('reveal-library').click as () => void)();
     (menuItem('reveal-data').click as () => void)();
-    expect(shell.openPath.mock.calls.map((call) => call[0])).toEqual([
+    expect(shell.showItemInFolder.mock.calls.map((call) => call[0])).toEqual([
       join(dir, 'library'),
       join(dir, 'data'),
     ]);
+    expect(shell.openPath).not.toHaveBeenCalled();
   });
 });
 

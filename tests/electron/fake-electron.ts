@@ -154,7 +154,7 @@ export const ipcMain = {
 
 export const shell = {
   openExternal: vi.fn(() => Promise.resolve()),
-  showItemInFolder: vi.fn(),
+  showItemInFolder: vi.fn((_path: string) => undefined),
   openPath: vi.fn((_path: string) => Promise.resolve('')),
 };
 export const Menu = {
@@ -244,6 +244,14 @@ class FakeIpcRenderer extends EventEmitter {
   readonly invoke = vi.fn((..._args: unknown[]) => Promise.resolve({ ok: true, value: 'pong' }));
 }
 export const ipcRenderer = new FakeIpcRenderer();
+/**
+ * Like Electron's: the path on disk of a File the person dropped or chose (tests register them in
+ * `paths`), and '' for every other File, such as one the page made itself.
+ */
+export const webUtils = {
+  paths: new WeakMap<object, string>(),
+  getPathForFile: vi.fn((file: object): string => webUtils.paths.get(file) ?? ''),
+};
 
 export function resetFake(): void {
   log.length = 0;
@@ -279,4 +287,5 @@ export default {
   nativeImage,
   contextBridge,
   ipcRenderer,
+  webUtils,
 };

@@ -1,11 +1,13 @@
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/api';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_STAGE_CHANNEL } from '../../shared/api';
 import {
   FOREIGN_SENDER_RESULT,
   checkSender,
   forwardEvent,
   registerInvokeHandler,
+  registerTrusted,
+  stagePathAnswer,
 } from '../../electron/shell/ipc';
 import {
   FakeBrowserWindow,
@@ -123,6 +125,55 @@ describe('registerInvokeHandler', () => {
     expect(result).toEqual(FOREIGN_SENDER_RESULT);
     expect(FOREIGN_SENDER_RESULT.ok).toBe(false);
     expect(dispatch).not.toHaveBeenCalled();
+  });
+});
+
+describe('the stage-file channel (the path of a real drop, from the preload)', () => {
+  function setup() {
+    const window = ourWindow();
+    const stage = vi.fn((file: string) =>
+      Promise.resolve({ ok: true as const, value: { staged: file } }),
+    );
+    registerTrusted(
+      ipcMain as unknown as IpcMain,
+      IPC_STAGE_CHANNEL,
+      () => asWindows([window]),
+      {},
+      stagePathAnswer(stage),
+    );
+    const handler = ipcMain.handlers.get(IPC_STAGE_CHANNEL);
+    if (!handler) throw new Error('no handler on the stage channel');
+    const ours = eventFrom(window.webContents, window.webContents.mainFrame);
+    return { window, stage, handler, ours };
+  }
+
+  it('stages one absolute path from our own frame', async () => {
+    const { stage, handler, ours } = setup();
+    expect(await handler(ours, '/home/ann/cat.png')).toEqual({
+      ok: true,
+      value: { staged: '/home/ann/cat.png' },
+    });
+    expect(stage).toHaveBeenCalledWith('/home/ann/cat.png');
+  });
+
+  it('refuses anything but one absolute path string, and foreign frames, without staging', async () => {
+    const { window, stage, handler, ours } = setup();
+    for (const args of [
+      ['relative.png'],
+      [42],
+      [{ path: '/etc/passwd' }],
+      ['/a.png', '/b.png'],
+      [`/${'a'.repeat(5000)}.png`],
+      [],
+    ]) {
+      const result = (await handler(ours, ...args)) as { ok: boolean };
+      expect(result.ok, JSON.stringify(args).slice(0, 40)).toBe(false);
+    }
+    const iframe: FakeFrame = { url: 'https://evil.com/', parent: window.webContents.mainFrame };
+    expect(await handler(eventFrom(window.webContents, iframe), '/etc/passwd')).toEqual(
+      FOREIGN_SENDER_RESULT,
+    );
+    expect(stage).not.toHaveBeenCalled();
   });
 });
 

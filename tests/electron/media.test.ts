@@ -32,6 +32,12 @@ beforeAll(async () => {
     folder: () => ({ dir: libDir, chosen: true }),
     shell: 'electron',
     emit: () => undefined,
+    inputs: {
+      require: () => {
+        throw new Error('no imports here');
+      },
+      read: () => Promise.reject(new Error('no imports here')),
+    },
     libraryOptions: { watch: false },
   });
 });

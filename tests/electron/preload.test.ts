@@ -1,8 +1,8 @@
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PreloadBridge } from '../../shared/api';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/api';
-import { contextBridge, exposed, ipcRenderer, resetFake } from './fake-electron';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_STAGE_CHANNEL } from '../../shared/api';
+import { contextBridge, exposed, ipcRenderer, resetFake, webUtils } from './fake-electron';
 
 vi.mock('electron', () => import('./fake-electron'));
 
@@ -17,10 +17,10 @@ beforeAll(async () => {
 });
 
 describe('the preload', () => {
-  it('exposes exactly one key, atelier, with exactly invoke, on and pathForFile', () => {
+  it('exposes exactly one key, atelier, with exactly invoke, on and stageFile', () => {
     expect(exposeCalls).toBe(1);
     expect(Object.keys(exposed)).toEqual(['atelier']);
-    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'on', 'pathForFile']);
+    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'on', 'stageFile']);
     expect(typeof bridge.invoke).toBe('function');
     expect(typeof bridge.on).toBe('function');
   });
@@ -54,6 +54,22 @@ describe('the preload', () => {
     ipcRenderer.emit(IPC_EVENT_CHANNEL, ipcEvent, 'settings.changed', {});
     expect(listener).toHaveBeenCalledTimes(1);
     expect(ipcRenderer.listenerCount(IPC_EVENT_CHANNEL)).toBe(0);
+  });
+
+  it('stageFile sends only the path Electron gives for a real File, on its own channel', async () => {
+    const dropped = new File(['png'], 'cat.png', { type: 'image/png' });
+    webUtils.paths.set(dropped, '/home/ann/cat.png');
+    ipcRenderer.invoke.mockClear();
+    await bridge.stageFile?.(dropped);
+    expect(ipcRenderer.invoke).toHaveBeenCalledWith(IPC_STAGE_CHANNEL, '/home/ann/cat.png');
+
+    // A File the page made (whatever its name says) and a plain Blob have no path: nothing is
+    // sent, and the renderer uploads their bytes instead.
+    ipcRenderer.invoke.mockClear();
+    const madeUp = new File(['x'], '/etc/passwd', { type: 'image/png' });
+    await expect(bridge.stageFile?.(madeUp)).resolves.toBeNull();
+    await expect(bridge.stageFile?.(new Blob(['x']))).resolves.toBeNull();
+    expect(ipcRenderer.invoke).not.toHaveBeenCalled();
   });
 
   it('bundles to one CommonJS file that requires only electron (no zod)', async () => {

@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHost, type Host, type ShellServices } from '../../electron/core/host';
 import { libraryImagePath } from '../../electron/core/host/shell-services';
@@ -31,9 +32,11 @@ afterEach(async () => {
 
 function fakeServices() {
   return {
-    openImage: vi.fn((_options: { multiple: boolean }) => Promise.resolve(['/pictures/a.png'])),
+    openImage: vi.fn((_options: { multiple: boolean }) =>
+      Promise.resolve([join(library, '2026-11', 'real.png')]),
+    ),
     saveImage: vi.fn((_options: { suggestedName: string }) => Promise.resolve('/pictures/b.png')),
-    chooseFolder: vi.fn((_options: { title?: string }) => Promise.resolve(null)),
+    chooseFolder: vi.fn((_options: { title?: string }) => Promise.resolve<string | null>(null)),
     reveal: vi.fn((_path: string) => undefined),
     startDrag: vi.fn((_path: string) => undefined),
   };
@@ -55,19 +58,63 @@ async function host(shellServices?: ShellServices): Promise<Host> {
 }
 
 describe('shell services through the host', () => {
-  it('answers the dialogs with what the desktop shell chose', async () => {
+  it('answers the dialogs with what the desktop shell chose; opened images come staged', async () => {
+    writeFileSync(
+      join(library, '2026-11', 'real.png'),
+      await sharp({ create: { width: 6, height: 4, channels: 3, background: '#808080' } })
+        .png()
+        .toBuffer(),
+    );
     const services = fakeServices();
     const { dispatch } = await host(services);
-    expect(await dispatch('dialog.openImage', { multiple: true })).toEqual({
+    const opened = await dispatch('dialog.openImage', { multiple: true });
+    expect(opened).toMatchObject({
       ok: true,
-      value: { paths: ['/pictures/a.png'] },
+      value: { inputs: [{ name: 'real.png', width: 6, height: 4, format: 'png' }] },
     });
+    // The page learns what the picture is, never where it is.
+    expect(JSON.stringify(opened)).not.toContain(library);
     expect(services.openImage).toHaveBeenCalledWith({ multiple: true });
     expect(await dispatch('dialog.saveImage', { suggestedName: 'b.png' })).toEqual({
       ok: true,
       value: { path: '/pictures/b.png' },
     });
     expect(await dispatch('dialog.chooseFolder', {})).toEqual({ ok: true, value: { path: null } });
+  });
+
+  it('in the desktop app, a library folder comes from the folder dialog, never from the page', async () => {
+    const services = fakeServices();
+    const chosen = join(root, 'chosen');
+    services.chooseFolder.mockResolvedValueOnce(chosen);
+    const { dispatch } = await host(services);
+    for (const [call, request] of [
+      ['settings.set', { libraryDir: '/etc' }],
+      ['settings.set', { libraryDir: join(root, 'made-up') }],
+      ['library.move', { to: join(root, 'made-up') }],
+    ] as const) {
+      const refused = await dispatch(call, request);
+      expect(refused, call).toMatchObject({ ok: false, error: { code: 'choose_folder' } });
+      if (!refused.ok) expect(refused.error.message).toMatch(/Choose…/);
+    }
+    expect(await dispatch('dialog.chooseFolder', {})).toEqual({
+      ok: true,
+      value: { path: chosen },
+    });
+    expect(await dispatch('settings.set', { libraryDir: chosen })).toMatchObject({
+      ok: true,
+      value: { libraryDir: chosen },
+    });
+    // Back to the default is always allowed.
+    expect(await dispatch('settings.set', { libraryDir: null })).toMatchObject({ ok: true });
+  });
+
+  it('in the browser shell, the person types the library folder', async () => {
+    const { dispatch } = await host();
+    const typed = join(root, 'typed');
+    expect(await dispatch('settings.set', { libraryDir: typed })).toMatchObject({
+      ok: true,
+      value: { libraryDir: typed },
+    });
   });
 
   it('reveals the library folder', async () => {

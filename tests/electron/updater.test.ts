@@ -251,6 +251,7 @@ describe('the desktop’s update check (the app’s own wiring, electron-updater
       windows: () => [],
       dataDir: resources,
       log: (line) => log.push(line),
+      stage: () => Promise.resolve([]),
     });
     const { done } = desktop.checkForUpdates(true);
     await vi.advanceTimersByTimeAsync(UPDATE_CHECK_DELAY_MS);

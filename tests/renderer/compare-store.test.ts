@@ -1,7 +1,7 @@
 /**
  * The Compare store: opening two library entries by id (media URLs, real sizes, Compare shown),
  * dropped files, swap, and Save comparison sending each side the way the core can read it
- * (library ids; dropped files uploaded once as staged inputs).
+ * (library ids, what an entry was made from; dropped files staged once).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CallName, CallRequest, CallResponse, LibraryItem } from '../../shared/api';

@@ -179,11 +179,15 @@ describe('the input picture in the store', () => {
   afterEach(() => setBridge(null));
 
   it('prefills the Upscale prompt when the picture arrives, or when Upscale is chosen after', async () => {
-    setBridge(
-      new FakeCore().handle('inputs.fromPath', () => ({ ...view, prompt: 'a fox in snow' })),
-    );
+    const core = new FakeCore().handle('inputs.fromLibrary', () => ({
+      ...view,
+      prompt: 'a fox in snow',
+    }));
+    setBridge(core);
     useCreate.setState({ form: { ...INITIAL_FORM, tab: 'upscale' }, input: null, prefilled: null });
-    await useCreate.getState().takePath('/library/fox.png');
+    await useCreate.getState().takeLibraryPicture('01FOX');
+    // By its id: the renderer never builds a path for the core.
+    expect(core.calls).toEqual([{ call: 'inputs.fromLibrary', request: { id: '01FOX' } }]);
     expect(useCreate.getState().form.prompt).toBe('a fox in snow');
 
     useCreate.setState({
@@ -191,7 +195,7 @@ describe('the input picture in the store', () => {
       input: null,
       prefilled: null,
     });
-    await useCreate.getState().takePath('/library/fox.png');
+    await useCreate.getState().takeLibraryPicture('01FOX');
     expect(useCreate.getState().form.prompt).toBe('');
     useCreate.getState().setForm({ tab: 'upscale' });
     expect(useCreate.getState().form.prompt).toBe('a fox in snow');

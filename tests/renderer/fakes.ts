@@ -18,6 +18,7 @@ import {
 import type { SocketConstructor } from '../../renderer/transport/socket';
 import type { ConnectionListener, ConnectionState } from '../../renderer/transport/connection';
 import type { RendererBridge } from '../../renderer/transport';
+import { uploadFile } from '../../renderer/transport/upload';
 
 export class FakeSocket {
   static instances: FakeSocket[] = [];
@@ -139,6 +140,11 @@ export class FakeCore implements RendererBridge {
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+  }
+
+  /** As the browser shell: the bytes, through inputs.begin / chunk / finish (tests answer them). */
+  stageFile(file: File) {
+    return uploadFile((call, request) => this.invoke(call, request), file);
   }
 
   private answer(call: CallName, request: unknown): unknown {

@@ -7,7 +7,6 @@
  * place in both panes.
  * Upscaling the smaller one uses nearest-neighbour, so its real pixels stay visible.
  */
-import { readFile } from 'node:fs/promises';
 import { openImage } from '../images/open';
 import type { CompareSaved, CompareSide, CompareSource } from '../../../shared/api';
 import { paneLayout } from '../../../shared/compare-layout';
@@ -18,6 +17,7 @@ import {
   resolveLibraryFile,
   type Library,
 } from '../library';
+import type { InputsService } from '../inputs';
 import { PlainError } from '../errors';
 import type { Handlers } from '../rpc/dispatch';
 
@@ -26,11 +26,8 @@ export type CompareCallName = 'compare.save';
 export interface CompareOptions {
   /** The library in force (opened on first use). */
   library: () => Promise<Library>;
-  /**
-   * The file of a staged input (from inputs.finish / inputs.fromPath), or null when there is no
-   * such input.
-   */
-  stagedInput: (id: string) => string | null;
+  /** Staged pictures (a dropped picture's side names its staged id). */
+  inputs: Pick<InputsService, 'read'>;
 }
 
 export interface CompareService {
@@ -81,15 +78,21 @@ export function createCompareService(options: CompareOptions): CompareService {
           },
         );
       }
-      case 'file': {
-        const resolved = await resolveLibraryFile(library.dir, source.path);
+      case 'made-from': {
+        const sidecar = library.get(source.id) ? await library.readSidecar(source.id) : null;
+        const input = sidecar?.inputs.find((i) => i.role === source.role);
+        if (!input) throw gone('One of the pictures');
+        const resolved = await resolveLibraryFile(library.dir, input.file);
         if (!resolved.ok) throw gone('One of the pictures');
-        return (await readBounded(resolved.path, LIBRARY_LIMITS.imageBytes)).bytes;
+        return readBounded(resolved.path, LIBRARY_LIMITS.imageBytes).then(
+          (file) => file.bytes,
+          () => {
+            throw gone('One of the pictures');
+          },
+        );
       }
       case 'input': {
-        const file = options.stagedInput(source.id);
-        if (file === null) throw gone('A dropped picture');
-        return readFile(file).catch(() => {
+        return options.inputs.read(source.id).catch(() => {
           throw gone('A dropped picture');
         });
       }

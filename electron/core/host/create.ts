@@ -1,12 +1,11 @@
 /**
- * Create in the core: the calls behind the Create place (jobs.*, inputs.*, results.preview) over the
+ * Create in the core: the calls behind the Create place (jobs.*, results.preview) over the
  * job queue, whose executor lives in core/jobs/executor.ts.
  *
  * Money is real: the queue never re-sends a job that may have been charged; only `jobs.retry`
  * (the person's click) does, and one that costs again says so first.
  */
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { openImage } from '../images/open';
 import type {
@@ -14,13 +13,11 @@ import type {
   EventName,
   EventPayload,
   FormParams,
-  InputView,
   JobView,
   QueueView,
 } from '../../../shared/api';
-import { JobResult, UPLOAD_MAX_BYTES } from '../../../shared/api';
+import { JobResult } from '../../../shared/api';
 import { ENDPOINTS, creditCost, seedOfImage } from '../../../shared/endpoints';
-import { InputImageError, inspectBytes, readImageInput } from '../images';
 import {
   createJobExecutor,
   createJobQueue,
@@ -31,7 +28,8 @@ import {
   type JobQueue,
   type QueueStatus,
 } from '../jobs';
-import { embeddedPrompt, readEmbedded, resolveLibraryFile } from '../library';
+import type { InputsService } from '../inputs';
+import { resolveLibraryFile } from '../library';
 import { PlainError } from '../errors';
 import type { Handlers } from '../rpc/dispatch';
 import type { StabilityClient } from '../stability';
@@ -42,15 +40,13 @@ export type CreateCallName =
   | 'jobs.cancel'
   | 'jobs.retry'
   | 'jobs.remove'
-  | 'inputs.begin'
-  | 'inputs.chunk'
-  | 'inputs.finish'
-  | 'inputs.fromPath'
   | 'results.preview';
 
 export interface CreateOptions {
-  /** The app's data folder: the queue lives in <dataDir>/jobs, staged inputs in <dataDir>/inputs. */
+  /** The app's data folder: the queue lives in <dataDir>/jobs. */
   dataDir: string;
+  /** Staged input pictures (jobs.add takes their ids). */
+  inputs: InputsService;
   /** The library folder in force, absolute (createHost resolves it). */
   libraryDir: () => string;
   /** The Stability client in force, and whether it is the Sandbox. */
@@ -71,8 +67,6 @@ export interface CreateOptions {
 export interface CreateService {
   handlers: Pick<Handlers, CreateCallName>;
   queue: JobQueue;
-  /** The file of a picture taken as input (inputs.finish, inputs.fromPath), or null. */
-  stagedFile(id: string): string | null;
   setConcurrency(n: number): void;
   close(): Promise<void>;
 }
@@ -85,14 +79,6 @@ const KIND_OF_INPUT_ENDPOINT: Partial<Record<CreateEndpoint, 'image-to-image' | 
   'upscale.creative': 'upscale',
 };
 
-interface Staged {
-  id: string;
-  name: string;
-  path: string;
-  size: number;
-  received: number;
-  view?: InputView;
-}
 
 /** The job as the renderer sees it. */
 export function viewOf(job: Job): JobView {
@@ -140,8 +126,6 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
   const log = options.log ?? (() => undefined);
   const envPoll = Number(process.env.ATELIER_CREATIVE_POLL_MS);
   const pollMs = options.pollMs ?? (Number.isFinite(envPoll) && envPoll > 0 ? envPoll : 10_000);
-  const stagingDir = path.join(options.dataDir, 'inputs');
-  const staged = new Map<string, Staged>();
   const libraryDir = options.libraryDir;
 
   const executor = createJobExecutor({
@@ -177,49 +161,6 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
     );
   }
 
-  function stagedInput(id: string): Staged {
-    const input = staged.get(id);
-    if (!input?.view) {
-      throw new PlainError(
-        'input_gone',
-        'The picture you chose is no longer ready. Drop or choose it again.',
-      );
-    }
-    return input;
-  }
-
-  async function describeStaged(input: Staged): Promise<InputView> {
-    try {
-      // Read once: measured (header only), and the prompt it carries, if any.
-      const { bytes } = await readImageInput({ path: input.path });
-      const { info } = await inspectBytes(bytes, input.name);
-      const prompt = embeddedPrompt(readEmbedded(bytes));
-      const view: InputView = {
-        id: input.id,
-        name: input.name,
-        width: info.width,
-        height: info.height,
-        bytes: bytes.length,
-        format: info.format,
-        ...(prompt !== undefined ? { prompt } : {}),
-      };
-      input.view = view;
-      return view;
-    } catch (error) {
-      staged.delete(input.id);
-      await rm(input.path, { force: true });
-      if (error instanceof InputImageError) throw new PlainError(error.code, error.message);
-      throw error;
-    }
-  }
-
-  function safeName(name: string): string {
-    const base = path.basename(name.replaceAll('\\', '/'));
-    let clean = '';
-    for (let i = 0; i < base.length; i++) if (base.charCodeAt(i) >= 0x20) clean += base.charAt(i);
-    return clean.slice(0, 200) || 'image';
-  }
-
   const handlers: CreateService['handlers'] = {
     'jobs.add': async ({ kind, endpoint, params, count, input }) => {
       const expected = KIND_OF_INPUT_ENDPOINT[endpoint];
@@ -230,7 +171,7 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
       if (needsImage && input === undefined) {
         throw new PlainError('no_image', 'Drop a picture first, or choose one with Choose file.');
       }
-      const image = needsImage && input !== undefined ? stagedInput(input) : undefined;
+      const image = needsImage && input !== undefined ? options.inputs.require(input) : undefined;
       const batch = count > 1 ? randomUUID() : undefined;
       // A fixed seed gives each image its own (seed, seed + 1, …): never N identical paid requests.
       const seed = typeof params.seed === 'string' ? Number(params.seed) : params.seed;
@@ -243,7 +184,7 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
           kind,
           endpoint,
           params: { ...params, ...seedOf(index) },
-          inputs: image ? [{ param: 'image', path: image.path, name: image.name }] : [],
+          inputs: image ? [{ param: 'image', path: image.file, name: image.name }] : [],
           ...(batch !== undefined ? { batch } : {}),
         })),
       );
@@ -271,68 +212,6 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
       if (!queue.get(id)) throw notFound();
       await queue.remove(id);
       return {};
-    },
-    'inputs.begin': async ({ name, size }) => {
-      await mkdir(stagingDir, { recursive: true });
-      const id = randomUUID();
-      const file = path.join(stagingDir, `${id}.upload`);
-      await (await open(file, 'w')).close();
-      staged.set(id, { id, name: safeName(name), path: file, size, received: 0 });
-      return { id };
-    },
-    'inputs.chunk': async ({ id, offset, data }) => {
-      const input = staged.get(id);
-      if (!input || input.view) throw new PlainError('input_gone', 'That upload is not open.');
-      if (offset !== input.received) {
-        throw new PlainError('bad_offset', 'The upload arrived out of order. Drop the file again.');
-      }
-      const bytes = Buffer.from(data, 'base64');
-      if (input.received + bytes.length > Math.min(input.size, UPLOAD_MAX_BYTES)) {
-        throw new PlainError(
-          'too_big',
-          'The upload is larger than announced. Drop the file again.',
-        );
-      }
-      const handle = await open(input.path, 'a');
-      try {
-        await handle.write(bytes);
-      } finally {
-        await handle.close();
-      }
-      input.received += bytes.length;
-      return { received: input.received };
-    },
-    'inputs.finish': async ({ id }) => {
-      const input = staged.get(id);
-      if (!input) throw new PlainError('input_gone', 'That upload is not open.');
-      if (input.view) return input.view;
-      if (input.received !== input.size) {
-        throw new PlainError(
-          'incomplete',
-          'Only part of the picture arrived. Drop the file again.',
-        );
-      }
-      return describeStaged(input);
-    },
-    'inputs.fromPath': async ({ path: source }) => {
-      if (!path.isAbsolute(source)) {
-        throw new PlainError('bad_path', 'Atelier needs the full path of the picture.');
-      }
-      await mkdir(stagingDir, { recursive: true });
-      const id = randomUUID();
-      const file = path.join(stagingDir, `${id}.upload`);
-      try {
-        await copyFile(source, file);
-      } catch {
-        throw new PlainError(
-          'unreadable_file',
-          `Atelier could not read “${path.basename(source)}”. Check that it still exists and that you may open it.`,
-        );
-      }
-      const size = (await stat(file)).size;
-      const input: Staged = { id, name: safeName(source), path: file, size, received: size };
-      staged.set(id, input);
-      return describeStaged(input);
     },
     'results.preview': async ({ path: relative, size }) => {
       const resolved = await resolveLibraryFile(libraryDir(), relative);
@@ -366,10 +245,6 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
   return {
     handlers,
     queue,
-    stagedFile(id) {
-      const input = staged.get(id);
-      return input?.view ? input.path : null;
-    },
     setConcurrency(n) {
       queue.setConcurrency(n);
     },

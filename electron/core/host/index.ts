@@ -13,9 +13,11 @@ import path from 'node:path';
 import {
   INTERNAL_ERROR_MESSAGE,
   type AppInfo,
+  type CallResult,
   type EventName,
   type ShellKind,
 } from '../../../shared/api';
+import { PlainError } from '../errors';
 import { createDispatch, type Dispatch, type Handlers } from '../rpc/dispatch';
 import { createEventHub } from '../rpc/events';
 import { defaultLibraryDir, openSettings, resolveDataDir, type SettingsStore } from '../settings';
@@ -27,7 +29,8 @@ import { createCreateService } from './create';
 import { createLibraryService, type LibraryFolder, type LibraryService } from './library';
 import { createCompareService } from './compare';
 import type { LibraryOptions, TrashFunction } from '../library';
-import { shellHandlers, type ShellServices } from './shell-services';
+import { createFolderGate, shellHandlers, type ShellServices } from './shell-services';
+import { createInputs } from '../inputs';
 import type { SandboxOptions } from '../sandbox';
 import type { KeychainStoreOptions, Vault } from '../vault';
 
@@ -91,6 +94,12 @@ export interface Host {
   libraryDir(): string;
   /** The library in force (opened on first use) and the media the shells serve from it. */
   library: LibraryService;
+  /**
+   * Stages a picture by its path, answering like a call (an InputView, or a sentence; never
+   * throws). Only for paths the MAIN PROCESS produced: a native dialog, a real drop's path from the
+   * preload, open-file, the command line. No call of the Api takes a path.
+   */
+  stagePath(absolutePath: string): Promise<CallResult>;
 }
 
 export async function createHost(options: HostOptions): Promise<Host> {
@@ -154,18 +163,30 @@ export async function createHost(options: HostOptions): Promise<Host> {
     log,
     version: options.version,
   });
+  // Pictures coming in. Its callbacks reach the library and the queue made just below (they run
+  // only once calls arrive).
+  const inputs = createInputs({
+    dir: path.join(dataDir, 'inputs'),
+    library: () => library.current(),
+    inUse: () => create.queue.list().flatMap((job) => job.inputs.map((input) => input.path)),
+    log,
+  });
   const create = await createCreateService({
     dataDir,
+    inputs,
     libraryDir,
     client: () => services.client(),
     emit: (event, payload) => hub.emit(event, payload),
     concurrency: settings.get().concurrency,
     log,
   });
+  // Files staged in an earlier run that no job needs any more.
+  void inputs.sweep();
   const stopConcurrency = settings.subscribe((next) => create.setConcurrency(next.concurrency));
   const library = createLibraryService({
     folder: libraryFolder,
     shell: options.shell,
+    inputs,
     emit: (event, payload) => hub.emit(event, payload),
     log,
     ...(libraryOverride === null
@@ -182,20 +203,30 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...(options.libraryOptions ? { libraryOptions: options.libraryOptions } : {}),
   });
   const stopLibraryFolder = settings.subscribe(() => library.folderMayHaveChanged());
-  const compare = createCompareService({
-    library: () => library.current(),
-    stagedInput: (id) => create.stagedFile(id),
-  });
+  const compare = createCompareService({ library: () => library.current(), inputs });
+  const folders = createFolderGate(options.shell === 'electron');
 
   const handlers: Handlers = {
     'app.info': () => Promise.resolve({ ...info }),
     'app.ping': ({ message }) => Promise.resolve({ message, receivedAt: Date.now() }),
     'settings.get': () => Promise.resolve(settings.get()),
-    'settings.set': (patch) => settings.set(patch),
-    ...shellHandlers(options.shellServices, libraryDir),
+    'settings.set': (patch) => {
+      if (patch.libraryDir !== undefined)
+        folders.check(patch.libraryDir, settings.get().libraryDir);
+      return settings.set(patch);
+    },
+    ...shellHandlers(options.shellServices, libraryDir, {
+      stage: (file) => inputs.fromPath(file),
+      folders,
+    }),
     ...account.handlers,
     ...create.handlers,
+    ...inputs.handlers,
     ...library.handlers,
+    'library.move': (request) => {
+      folders.check(request.to, null);
+      return library.handlers['library.move'](request);
+    },
     ...compare.handlers,
   };
 
@@ -208,28 +239,37 @@ export async function createHost(options: HostOptions): Promise<Host> {
   let closing: Promise<void> | null = null;
   const listeners = new Set<() => void>();
 
+  const shuttingDown: CallResult = {
+    ok: false,
+    error: {
+      code: 'not_available',
+      message: 'Atelier is shutting down. Start it again to continue.',
+    },
+  };
+  const internal: CallResult = {
+    ok: false,
+    error: { code: 'internal', message: INTERNAL_ERROR_MESSAGE },
+  };
+
   const dispatch: Dispatch = async (call, request) => {
-    if (closed) {
-      return {
-        ok: false,
-        error: {
-          code: 'not_available',
-          message: 'Atelier is shutting down. Start it again to continue.',
-        },
-      };
-    }
+    if (closed) return shuttingDown;
     try {
       return await inner(call, request);
     } catch (error) {
       // createDispatch already catches handler errors; this is the last line of defence.
       log(`internal error in dispatch: ${describeError(error, secrets)}`);
-      return {
-        ok: false,
-        error: {
-          code: 'internal',
-          message: INTERNAL_ERROR_MESSAGE,
-        },
-      };
+      return internal;
+    }
+  };
+
+  const stagePath = async (file: string): Promise<CallResult> => {
+    if (closed) return shuttingDown;
+    try {
+      return { ok: true, value: await inputs.fromPath(file) };
+    } catch (error) {
+      if (error instanceof PlainError) return { ok: false, error: error.toBody() };
+      log(`internal error staging a file: ${describeError(error, secrets)}`);
+      return internal;
     }
   };
 
@@ -261,6 +301,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
         account.close();
         stopConcurrency();
         await create.close();
+        await inputs.close();
         stopLibraryFolder();
         await library.close();
         await services.close();
@@ -271,6 +312,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     apiBase: () => resolveApiBase(settings.get(), env),
     libraryDir,
     library,
+    stagePath,
   };
 }
 

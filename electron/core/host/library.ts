@@ -4,7 +4,6 @@
  * host. It implements the library.* calls, forwards the library's changes as `library.changed`,
  * and hands the shells the media of the library in force (core/library/media.ts).
  */
-import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type {
@@ -27,6 +26,7 @@ import {
   type TrashFunction,
 } from '../library';
 import { moveLibrary, moveProblem } from '../library/move';
+import type { InputsService } from '../inputs';
 import { PlainError } from '../errors';
 import type { Handlers } from '../rpc/dispatch';
 
@@ -37,9 +37,6 @@ export type LibraryCallName =
   | 'library.delete'
   | 'library.undoDelete'
   | 'library.import'
-  | 'library.importBegin'
-  | 'library.importChunk'
-  | 'library.importFinish'
   | 'library.reveal'
   | 'library.folder'
   | 'library.refresh'
@@ -57,6 +54,8 @@ export interface LibraryServiceOptions {
   /** The folder in force now (createHost resolves it). */
   folder: () => LibraryFolder;
   shell: ShellKind;
+  /** Staged pictures: library.import takes their ids. */
+  inputs: Pick<InputsService, 'require' | 'read'>;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
   /** The OS trash (Electron: shell.trashItem); without it deleted files wait in .atelier/trash. */
   trash?: TrashFunction;
@@ -128,14 +127,6 @@ function recipeOf(sidecar: Sidecar): LibraryRecipe {
   };
 }
 
-const UPLOAD_MAX = 64 * 1024 * 1024;
-
-interface Upload {
-  name: string;
-  size: number;
-  chunks: Buffer[];
-  received: number;
-}
 
 function notFound(): PlainError {
   return new PlainError(
@@ -149,7 +140,6 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
   const dir = () => options.folder().dir;
   let open: { dir: string; library: Promise<Library>; stop: (() => void) | null } | null = null;
   let closed = false;
-  const uploads = new Map<string, Upload>();
   /** A library.move is running (one at a time). */
   let moving = false;
 
@@ -285,66 +275,10 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
       withLibrary(async (library) => ({
         entries: (await library.undoDelete(token)).map(itemOf),
       })),
-    'library.import': ({ path: file }) =>
-      withLibrary(async (library) => {
-        if (!path.isAbsolute(file)) {
-          throw new PlainError('bad_path', 'Atelier could not find that file. Drop it again.');
-        }
-        try {
-          return itemOf(await library.import({ path: file }));
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-            throw new PlainError('not_found', 'That file is gone. Drop it again.');
-          }
-          throw error;
-        }
-      }),
-    'library.importBegin': ({ name, size }) => {
-      if (uploads.size >= 32) {
-        // Forget the oldest: an upload left half-way by a closed page.
-        const oldest = uploads.keys().next().value;
-        if (oldest !== undefined) uploads.delete(oldest);
-      }
-      const id = randomUUID();
-      uploads.set(id, {
-        name: path.basename(name.replaceAll('\\', '/')),
-        size,
-        chunks: [],
-        received: 0,
-      });
-      return Promise.resolve({ id });
-    },
-    'library.importChunk': ({ id, offset, data }) => {
-      const upload = uploads.get(id);
-      if (!upload)
-        throw new PlainError('upload_gone', 'That import is not open. Drop the file again.');
-      if (offset !== upload.received) {
-        uploads.delete(id);
-        throw new PlainError('bad_offset', 'The import arrived out of order. Drop the file again.');
-      }
-      const bytes = Buffer.from(data, 'base64');
-      if (upload.received + bytes.length > Math.min(upload.size, UPLOAD_MAX)) {
-        uploads.delete(id);
-        throw new PlainError(
-          'too_big',
-          'The import is larger than announced. Drop the file again.',
-        );
-      }
-      upload.chunks.push(bytes);
-      upload.received += bytes.length;
-      return Promise.resolve({ received: upload.received });
-    },
-    'library.importFinish': ({ id }) => {
-      const upload = uploads.get(id);
-      if (!upload)
-        throw new PlainError('upload_gone', 'That import is not open. Drop the file again.');
-      uploads.delete(id);
-      if (upload.received !== upload.size) {
-        throw new PlainError('incomplete', 'Only part of the file arrived. Drop it again.');
-      }
-      return withLibrary(async (library) =>
-        itemOf(await library.import({ bytes: Buffer.concat(upload.chunks), name: upload.name })),
-      );
+    'library.import': async ({ input }) => {
+      const { name } = options.inputs.require(input);
+      const bytes = await options.inputs.read(input);
+      return withLibrary(async (library) => itemOf(await library.import({ bytes, name })));
     },
     'library.reveal': ({ id }) =>
       withLibrary((library) => {
@@ -446,7 +380,6 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
     },
     async close() {
       closed = true;
-      uploads.clear();
       const state = open;
       open = null;
       if (state) await shut(state);

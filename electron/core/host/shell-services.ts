@@ -3,9 +3,14 @@
  * manager, dragging a file out of the window. The Electron shell passes an implementation into
  * createHost (electron/shell/services.ts); the browser shell passes none, and these calls answer
  * 'not_available' with a sentence. The core never imports 'electron': it only sees this interface.
+ *
+ * The page names no files: the images the Open dialog answers are staged here (the page gets their
+ * staged views, never their paths), and a library folder in the desktop app must be one the Choose
+ * folder dialog answered (the folder gate below), never a path the page typed or made up.
  */
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { InputView } from '../../../shared/api';
 import { PlainError } from '../errors';
 import type { Handlers } from '../rpc/dispatch';
 
@@ -16,7 +21,7 @@ export interface ShellServices {
   saveImage(options: { suggestedName: string }): Promise<string | null>;
   /** The system's Choose folder dialog; null when cancelled. */
   chooseFolder(options: { title?: string }): Promise<string | null>;
-  /** Shows a file or folder in Finder / Explorer / Files. */
+  /** Shows a file or folder in Finder / Explorer / Files (selects it; never opens or runs it). */
   reveal(absolutePath: string): void;
   /** Starts dragging a file out of the app's window (checked: inside the library). */
   startDrag(absolutePath: string): void;
@@ -64,26 +69,68 @@ export async function libraryImagePath(libraryDir: string, relative: string): Pr
   return file;
 }
 
+/**
+ * Which library folders the page may name. In the browser shell, any (the person at the keyboard
+ * types it in Settings). In the desktop app, only the default (null), the folder in force, or a
+ * folder the native Choose folder dialog answered in this run.
+ */
+export interface FolderGate {
+  /** Remembers a folder the native dialog answered. */
+  chosen(dir: string): void;
+  /** Throws a PlainError with a sentence unless `dir` may become the library folder. */
+  check(dir: string | null, inForce: string | null): void;
+}
+
+export function createFolderGate(desktop: boolean): FolderGate {
+  const chosen = new Set<string>();
+  return {
+    chosen(dir) {
+      chosen.add(path.resolve(dir));
+    },
+    check(dir, inForce) {
+      if (!desktop || dir === null) return;
+      const wanted = path.resolve(dir);
+      if (chosen.has(wanted) || (inForce !== null && path.resolve(inForce) === wanted)) return;
+      throw new PlainError(
+        'choose_folder',
+        'In the desktop app, pick the library folder with Choose…: Atelier only uses a folder you chose in the system’s folder window.',
+      );
+    },
+  };
+}
+
+export interface ShellHandlerOptions {
+  /** Stages a file the Open dialog answered (inputs.fromPath). */
+  stage: (absolutePath: string) => Promise<InputView>;
+  folders: FolderGate;
+}
+
 /** The handlers of the shell calls: through `services`, or 'not_available' without one. */
 export function shellHandlers(
   services: ShellServices | undefined,
   /** The library folder in force. */
   libraryDir: () => string,
+  options: ShellHandlerOptions,
 ): Pick<Handlers, ShellCall> {
   const need = (): ShellServices => {
     if (!services) throw new PlainError('not_available', NOT_HERE);
     return services;
   };
   return {
-    'dialog.openImage': async ({ multiple }) => ({
-      paths: await need().openImage({ multiple: multiple ?? false }),
-    }),
+    'dialog.openImage': async ({ multiple }) => {
+      const paths = await need().openImage({ multiple: multiple ?? false });
+      const inputs: InputView[] = [];
+      for (const file of paths) inputs.push(await options.stage(file));
+      return { inputs };
+    },
     'dialog.saveImage': async ({ suggestedName }) => ({
       path: await need().saveImage({ suggestedName }),
     }),
-    'dialog.chooseFolder': async ({ title }) => ({
-      path: await need().chooseFolder(title === undefined ? {} : { title }),
-    }),
+    'dialog.chooseFolder': async ({ title }) => {
+      const folder = await need().chooseFolder(title === undefined ? {} : { title });
+      if (folder !== null) options.folders.chosen(folder);
+      return { path: folder };
+    },
     'app.revealLibrary': () => {
       need().reveal(libraryDir());
       return Promise.resolve({});

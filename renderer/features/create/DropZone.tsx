@@ -1,6 +1,12 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { useCreate } from '../../state/create';
-import { carriesPicture, LIBRARY_DRAG_TYPE, mediaUrl, useLibrary } from '../../state/library';
+import {
+  carriesPicture,
+  LIBRARY_DRAG_TYPE,
+  mediaUrl,
+  readLibraryDrag,
+  useLibrary,
+} from '../../state/library';
 import { Icon } from '../../ui/Icon';
 import { useFilePicker } from '../../ui/useFilePicker';
 
@@ -24,8 +30,9 @@ function firstItemFile(list: DataTransferItemList | null | undefined): File | nu
 }
 
 /**
- * A path inside the library folder, as the grid puts it in a drag: relative, no '..' (a drag from
- * another page could carry anything under our type).
+ * A path inside the library folder, as the grid puts it in a drag, to show the picture: relative,
+ * no '..' (a drag from another page could carry anything under our type). The core stages the
+ * picture by its id, never by this path.
  */
 export function isLibraryPath(relative: string): boolean {
   if (relative === '' || /^[\\/]|^[A-Za-z]:/.test(relative)) return false;
@@ -43,10 +50,11 @@ export function takeDrop(data: DataTransfer): boolean {
     void create.takeFile(file);
     return true;
   }
-  const relative = data.getData(LIBRARY_DRAG_TYPE);
+  const picture = readLibraryDrag(data.getData(LIBRARY_DRAG_TYPE));
+  if (!picture) return false;
   const folder = useLibrary.getState().folder;
-  if (!folder || !isLibraryPath(relative)) return false;
-  void create.takeLibraryPicture(folder.dir, relative, mediaUrl(folder, { path: relative }));
+  const preview = isLibraryPath(picture.path) ? mediaUrl(folder, { path: picture.path }) : null;
+  void create.takeLibraryPicture(picture.id, preview);
   return true;
 }
 

@@ -204,7 +204,7 @@ function JobCard({ job }: { job: JobView }) {
                     tab: 'upscale',
                     ...(typeof job.params.prompt === 'string' ? { prompt: job.params.prompt } : {}),
                   });
-                  void takeLibraryPicture(result.libraryDir, result.path);
+                  void takeLibraryPicture(result.id, preview ?? null);
                 }}
               >
                 Upscale

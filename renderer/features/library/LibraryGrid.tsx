@@ -18,7 +18,14 @@ import {
 } from 'react';
 import type { LibraryItem } from '../../../shared/api';
 import { getBridge } from '../../state/bridge';
-import { LIBRARY_DRAG_TYPE, mediaUrl, PAGE_SIZE, thumbUrl, useLibrary } from '../../state/library';
+import {
+  LIBRARY_DRAG_TYPE,
+  libraryDragData,
+  mediaUrl,
+  PAGE_SIZE,
+  thumbUrl,
+  useLibrary,
+} from '../../state/library';
 
 const MIN_CELL = 168;
 const GAP = 8;
@@ -393,8 +400,8 @@ function dragOut(
       .catch(() => undefined);
     return;
   }
-  // Inside Atelier (onto Create's drop zone, by way of the Create button): the library path.
-  event.dataTransfer.setData(LIBRARY_DRAG_TYPE, item.path);
+  // Inside Atelier (onto Create's drop zone, by way of the Create button): the library picture.
+  event.dataTransfer.setData(LIBRARY_DRAG_TYPE, libraryDragData(item));
   const url = new URL(mediaUrl(folder, item), window.location.href).href;
   const name = item.path.split('/').pop() ?? 'picture.png';
   const type = name.endsWith('.webp')

@@ -26,7 +26,7 @@ export async function takeAsInput(
   useCreate.getState().setForm({ tab: target });
   useLibrary.getState().openDetail(null);
   useNavigation.getState().goTo('create');
-  await useCreate.getState().takeLibraryPicture(folder.dir, item.path, mediaUrl(folder, item));
+  await useCreate.getState().takeLibraryPicture(item.id, mediaUrl(folder, item));
 }
 
 /** Fills Create's form with the image's prompt, seed and settings, and goes there. */

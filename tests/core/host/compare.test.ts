@@ -47,7 +47,12 @@ beforeEach(async () => {
   staged = new Map();
   const service = createCompareService({
     library: () => Promise.resolve(library),
-    stagedInput: (id) => staged.get(id) ?? null,
+    inputs: {
+      read: (id) => {
+        const file = staged.get(id);
+        return file === undefined ? Promise.reject(new Error('gone')) : readFile(file);
+      },
+    },
   });
   dispatch = createDispatch(service.handlers as Handlers);
 });
@@ -122,9 +127,22 @@ describe('compare.save', () => {
     expect(await pixel(png, pad + 40, pad + 17)).toEqual([128, 128, 128]);
   });
 
-  it('takes a file inside the library and a staged upload', async () => {
-    await mkdir(path.join(library.dir, 'inputs'), { recursive: true });
-    await writeFile(path.join(library.dir, 'inputs', 'x.png'), await marked(20, 20, 0, 0, 4));
+  it('takes the picture a library entry was made from, and a staged upload', async () => {
+    const upscaled = await library.save({
+      bytes: await marked(80, 80, 0, 0, 16),
+      format: 'png',
+      recipe: {
+        operation: 'upscale',
+        endpoint: null,
+        model: 'fast',
+        params: {},
+        seed: null,
+        finishReason: null,
+        credits: 0,
+        sandbox: true,
+        inputs: [{ role: 'image', bytes: await marked(20, 20, 0, 0, 4) }],
+      },
+    });
     const id = '0b9f3c52-6a0e-4c57-9a53-3c1e2b0d7f11';
     const upload = path.join(root, 'data', 'inputs', `${id}.upload`);
     staged.set(id, upload);
@@ -136,7 +154,7 @@ describe('compare.save', () => {
         .toBuffer(),
     );
     const result = await dispatch('compare.save', {
-      left: { source: { kind: 'file', path: 'inputs/x.png' }, title: 'x.png' },
+      left: { source: { kind: 'made-from', id: upscaled.id, role: 'image' }, title: 'Original' },
       right: { source: { kind: 'input', id }, title: 'dropped.jpg' },
     });
     expect(result).toMatchObject({ ok: true });
@@ -161,7 +179,7 @@ describe('compare.save', () => {
     expect(result.error.code).toBe('not_found');
     expect(result.error.message).toMatch(/^One of the pictures is no longer there.*\.$/);
     const traversal = await dispatch('compare.save', {
-      left: { source: { kind: 'file', path: '../../etc/passwd' }, title: 'A' },
+      left: { source: { kind: 'made-from', id: a.id, role: '../../etc/passwd' }, title: 'A' },
       right: { source: { kind: 'input', id: '../../x' }, title: 'B' },
     });
     expect(traversal.ok).toBe(false);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventName, JobView, QueueView } from '../../../shared/api';
 import { createCreateService, type CreateService } from '../../../electron/core/host/create';
+import { createInputs } from '../../../electron/core/inputs';
 import { createOnlineWatch, probeHost } from '../../../electron/core/jobs';
 import { SANDBOX_API_KEY, startSandbox, type Sandbox } from '../../../electron/core/sandbox';
 import { createStabilityClient } from '../../../electron/core/stability';
@@ -100,6 +101,10 @@ describe('Create while offline', () => {
     const libraryDir = path.join(root, 'library');
     service = await createCreateService({
       dataDir: path.join(root, 'data'),
+      inputs: createInputs({
+        dir: path.join(root, 'data', 'inputs'),
+        library: () => Promise.reject(new Error('no library in these tests')),
+      }),
       libraryDir: () => libraryDir,
       client: () => Promise.resolve({ client, sandbox: true }),
       emit: (event: EventName, payload: unknown) => {

@@ -12,6 +12,7 @@ import type { CreateEndpoint, EventName, FormParams, JobView } from '../../../sh
 import { SANDBOX_API_KEY, startSandbox, type Sandbox } from '../../../electron/core/sandbox';
 import { createStabilityClient, type StabilityClient } from '../../../electron/core/stability';
 import { createCreateService, type CreateService } from '../../../electron/core/host/create';
+import { createInputs, type InputsService } from '../../../electron/core/inputs';
 import { saveResult } from '../../../electron/core/library';
 import { setPngTexts, textChunk } from '../../../electron/core/library/png';
 
@@ -20,6 +21,7 @@ let client: StabilityClient;
 let root: string;
 let libraryDir: string;
 let service: CreateService;
+let inputs: InputsService;
 const views = new Map<string, JobView>();
 const waiters = new Set<() => void>();
 
@@ -38,8 +40,13 @@ beforeEach(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'atelier-create-'));
   libraryDir = path.join(root, 'library');
   views.clear();
+  inputs = createInputs({
+    dir: path.join(root, 'data', 'inputs'),
+    library: () => Promise.reject(new Error('no library in these tests')),
+  });
   service = await createCreateService({
     dataDir: path.join(root, 'data'),
+    inputs,
     libraryDir: () => libraryDir,
     client: () => Promise.resolve({ client, sandbox: true }),
     emit: (event: EventName, payload: unknown) => {
@@ -87,16 +94,16 @@ async function png(width: number, height: number): Promise<Buffer> {
 
 /** Uploads bytes the way the browser shell does: begin, chunks, finish. */
 async function upload(bytes: Buffer, name: string) {
-  const { id } = await service.handlers['inputs.begin']({ name, size: bytes.length });
+  const { id } = await inputs.handlers['inputs.begin']({ name, size: bytes.length });
   const chunk = 4096;
   for (let offset = 0; offset < bytes.length; offset += chunk) {
-    await service.handlers['inputs.chunk']({
+    await inputs.handlers['inputs.chunk']({
       id,
       offset,
       data: bytes.subarray(offset, offset + chunk).toString('base64'),
     });
   }
-  return service.handlers['inputs.finish']({ id });
+  return inputs.handlers['inputs.finish']({ id });
 }
 
 function expectInLibrary(view: JobView) {
@@ -332,10 +339,10 @@ describe('image-to-image and upscale', () => {
     expect(view.error?.message).toMatch(/32/);
   });
 
-  it('takes a picture by path (Electron drops) and refuses an image job without one', async () => {
+  it('takes a picture by path (the main process: Electron drops) and refuses an image job without one', async () => {
     const file = path.join(root, 'dropped.png');
     writeFileSync(file, await png(300, 200));
-    const input = await service.handlers['inputs.fromPath']({ path: file });
+    const input = await inputs.fromPath(file);
     expect(input).toMatchObject({ name: 'dropped.png', width: 300, height: 200 });
     await expect(
       service.handlers['jobs.add']({
@@ -347,7 +354,7 @@ describe('image-to-image and upscale', () => {
     ).rejects.toThrow(/Drop a picture/);
   });
 
-  it("reads the prompt a picture carries (a library image by path, another tool's by upload)", async () => {
+  it("reads the prompt a picture carries (a library image, another tool's by upload)", async () => {
     const saved = await saveResult(libraryDir, {
       bytes: await png(320, 240),
       format: 'png',
@@ -363,7 +370,7 @@ describe('image-to-image and upscale', () => {
         createdAt: new Date(),
       },
     });
-    const fromLibrary = await service.handlers['inputs.fromPath']({ path: saved.imageFile });
+    const fromLibrary = await inputs.fromPath(saved.imageFile);
     expect(fromLibrary).toMatchObject({
       width: 320,
       height: 240,

@@ -185,45 +185,50 @@ describe('library calls through the host', () => {
     );
   });
 
-  it('imports by path and by chunks; an out-of-order chunk is refused', async () => {
+  it('imports staged pictures (a main-process path, uploaded chunks), never a path from the page', async () => {
     const host = await makeHost();
     const file = path.join(root, 'outside.png');
     await writeFile(file, await makeImage('png', 20, 20, 7));
-    const byPath = value<Item>(await host.dispatch('library.import', { path: file }));
+    const staged = value<{ id: string }>(await host.stagePath(file));
+    const byPath = value<Item>(await host.dispatch('library.import', { input: staged.id }));
     expect(byPath.operation).toBe('import');
 
     const bytes = await makeImage('jpeg', 30, 20, 8);
     const { id } = value<{ id: string }>(
-      await host.dispatch('library.importBegin', { name: 'dropped.jpg', size: bytes.length }),
+      await host.dispatch('inputs.begin', { name: 'dropped.jpg', size: bytes.length }),
     );
     const half = Math.floor(bytes.length / 2);
     value(
-      await host.dispatch('library.importChunk', {
+      await host.dispatch('inputs.chunk', {
         id,
         offset: 0,
         data: bytes.subarray(0, half).toString('base64'),
       }),
     );
     value(
-      await host.dispatch('library.importChunk', {
+      await host.dispatch('inputs.chunk', {
         id,
         offset: half,
         data: bytes.subarray(half).toString('base64'),
       }),
     );
-    const byBytes = value<Item>(await host.dispatch('library.importFinish', { id }));
+    value(await host.dispatch('inputs.finish', { id }));
+    const byBytes = value<Item>(await host.dispatch('library.import', { input: id }));
     expect(byBytes.path.endsWith('.jpg') || byBytes.path.endsWith('.jpeg')).toBe(true);
     expect(value<Page>(await host.dispatch('library.query', {})).total).toBe(2);
 
     const other = value<{ id: string }>(
-      await host.dispatch('library.importBegin', { name: 'x.png', size: 10 }),
+      await host.dispatch('inputs.begin', { name: 'x.png', size: 10 }),
     );
     const wrong = failure(
-      await host.dispatch('library.importChunk', { id: other.id, offset: 5, data: 'AAAA' }),
+      await host.dispatch('inputs.chunk', { id: other.id, offset: 5, data: 'AAAA' }),
     );
     expect(wrong.code).toBe('bad_offset');
-    expect(failure(await host.dispatch('library.import', { path: 'relative.png' })).code).toBe(
-      'bad_path',
+    expect(failure(await host.dispatch('library.import', { input: 'no-such-input' })).code).toBe(
+      'input_gone',
+    );
+    expect(failure(await host.dispatch('library.import', { path: file })).code).toBe(
+      'invalid_request',
     );
   });
 

@@ -57,32 +57,36 @@ describe('menu commands', () => {
   });
 
   it('an image opened with Atelier lands in the Library and is offered to Create', async () => {
-    core
-      .handle('library.import', ({ path }) => imported(path))
-      .handle('inputs.fromPath', () => ({
-        id: 'in1',
-        name: 'cat.png',
-        width: 640,
-        height: 480,
-        bytes: 1000,
-        format: 'png',
-      }));
+    core.handle('library.import', ({ input }) =>
+      imported(input === 'in1' ? 'cat.png' : 'dog.webp'),
+    );
+    const staged = (id: string, name: string) => ({
+      id,
+      name,
+      width: 640,
+      height: 480,
+      bytes: 1000,
+      format: 'png',
+    });
     render(<Probe />);
-    act(() => core.emit('app.openFiles', { paths: ['/home/ann/cat.png', '/home/ann/dog.webp'] }));
+    // The main process staged them: the page gets their views, never their paths.
+    act(() =>
+      core.emit('app.openFiles', {
+        inputs: [staged('in1', 'cat.png'), staged('in2', 'dog.webp')],
+      }),
+    );
     await vi.waitFor(() => expect(useCreate.getState().input?.name).toBe('cat.png'));
     expect(calls()).toEqual([
-      ['library.import', { path: '/home/ann/cat.png' }],
-      ['library.import', { path: '/home/ann/dog.webp' }],
-      ['inputs.fromPath', { path: '/home/ann/cat.png' }],
+      ['library.import', { input: 'in1' }],
+      ['library.import', { input: 'in2' }],
     ]);
     expect(useNavigation.getState().place).toBe('create');
     expect(useCreate.getState().form.tab).toBe('transform');
   });
 });
 
-/** The library entry of a picture imported from `path`. */
-function imported(path: string): LibraryItem {
-  const name = path.slice(path.lastIndexOf('/') + 1);
+/** The library entry of a picture imported as `name`. */
+function imported(name: string): LibraryItem {
   return {
     id: `ID-${name}`,
     path: `2026-11-30/${name}`,

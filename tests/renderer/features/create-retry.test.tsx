@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobView } from '../../../shared/api';
 import { Results } from '../../../renderer/features/create/Results';
 import { CreateForm } from '../../../renderer/features/create/CreateForm';
-import { INITIAL_FORM, seedRunText } from '../../../renderer/features/create/form';
+import { INITIAL_FORM, seedRunText } from '../../../renderer/state/create-form';
 import { setBridge } from '../../../renderer/state/bridge';
 import { useCreate } from '../../../renderer/state/create';
 import { FakeCore, WAITING_JOB } from '../fakes';

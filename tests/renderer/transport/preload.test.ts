@@ -33,6 +33,46 @@ afterEach(() => {
   FakeSocket.reset();
 });
 
+describe('stageFile through the preload', () => {
+  const view = { id: 'in1', name: 'cat.png', width: 4, height: 3, bytes: 3, format: 'png' };
+
+  it('a file with a path is staged by the main process: no bytes go through the calls', async () => {
+    const raw = fakePreload(() => Promise.reject(new Error('no call expected')));
+    const stage = vi.fn((_file: Blob) => Promise.resolve({ ok: true, value: view }));
+    raw.stageFile = stage;
+    const file = new File(['png'], 'cat.png', { type: 'image/png' });
+    await expect(wrapPreload(raw).stageFile(file)).resolves.toEqual(view);
+    expect(stage).toHaveBeenCalledWith(file);
+    expect(raw.calls).not.toHaveBeenCalled();
+  });
+
+  it('a file without a path (pasted) goes as bytes: begin, chunk, finish', async () => {
+    const raw = fakePreload((call, request) => {
+      const r = request as { data?: string };
+      if (call === 'inputs.begin') return Promise.resolve({ ok: true, value: { id: 'up1' } });
+      if (call === 'inputs.chunk')
+        return Promise.resolve({ ok: true, value: { received: atob(r.data ?? '').length } });
+      return Promise.resolve({ ok: true, value: view });
+    });
+    raw.stageFile = vi.fn(() => Promise.resolve(null));
+    const file = new File(['png'], 'pasted.png', { type: 'image/png' });
+    await expect(wrapPreload(raw).stageFile(file)).resolves.toEqual(view);
+    expect(raw.calls.mock.calls.map(([call]) => call)).toEqual([
+      'inputs.begin',
+      'inputs.chunk',
+      'inputs.finish',
+    ]);
+  });
+
+  it("the main process's refusal reaches the person as its sentence", async () => {
+    const raw = fakePreload(() => Promise.reject(new Error('no call expected')));
+    const message = 'Atelier could not open “x.png” as a picture file.';
+    raw.stageFile = () =>
+      Promise.resolve({ ok: false, error: { code: 'unreadable_file', message } });
+    await expect(wrapPreload(raw).stageFile(new File(['x'], 'x.png'))).rejects.toThrow(message);
+  });
+});
+
 describe('the preload bridge', () => {
   it('passes the call through and returns the validated value', async () => {
     const raw = fakePreload(() => Promise.resolve({ ok: true, value: TEST_INFO }));
