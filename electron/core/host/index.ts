@@ -7,7 +7,9 @@
  *   ATELIER_DATA_DIR    the data folder (settings.json); wins over options.dataDir and the OS default
  *   STABILITY_API_KEY   a key for this run only: never stored, never sent to the renderer, never logged
  *   STABILITY_API_BASE  another base URL for the API (default https://api.stability.ai); the
- *                       person's apiBaseUrl setting overrides it
+ *                       person's apiBaseUrl setting overrides it. STABILITY_API_KEY is bound to
+ *                       it: that key goes to this address only. https only, except plain http
+ *                       on this computer (127.0.0.0/8, [::1], localhost); anything else is refused
  */
 import path from 'node:path';
 import {
@@ -19,7 +21,7 @@ import {
 import { createDispatch, type Dispatch, type Handlers } from '../rpc/dispatch';
 import { createEventHub } from '../rpc/events';
 import { openSettings, resolveDataDir, type SettingsStore } from '../settings';
-import { DEFAULT_API_BASE, isInvalidEnvApiBase, resolveApiBase } from './api-base';
+import { envApiBaseProblem, resolveApiBase } from './api-base';
 import { describeError, redact } from './redact';
 import { createServices, type Services } from './services';
 import { createAccount } from './account';
@@ -114,11 +116,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   const dataDir = resolveDataDir({ dataDir: options.dataDir, env, platform });
   const settings = await openSettings({ dir: dataDir, onWarning: log });
-  if (isInvalidEnvApiBase(env)) {
-    log(
-      `STABILITY_API_BASE is not an http or https address without credentials, so it is ignored and ${DEFAULT_API_BASE} is used. Fix or unset it, then restart.`,
-    );
-  }
+  const baseProblem = envApiBaseProblem(env);
+  if (baseProblem !== null) log(baseProblem);
   const runLibraryDir = nonEmpty(options.libraryDir);
   const libraryOverride = runLibraryDir !== null ? path.resolve(runLibraryDir) : null;
 
