@@ -49,6 +49,11 @@ export const APP_NAME = 'Atelier';
 
 export interface HostOptions {
   shell: ShellKind;
+  /**
+   * Where the page finds the library's images (library.folder's mediaBase): the browser shell's
+   * per-run secret path. Default: atelier-media://library in Electron, '' otherwise.
+   */
+  mediaBase?: string;
   version: string;
   /** The shell's data folder (Electron: app.getPath('userData')); ATELIER_DATA_DIR wins over it. */
   dataDir?: string;
@@ -160,6 +165,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const library = createLibraryService({
     libraryDir: () => libraryOverride ?? settings.get().libraryDir,
     shell: options.shell,
+    ...(options.mediaBase !== undefined ? { mediaBase: options.mediaBase } : {}),
     emit: (event, payload) => hub.emit(event, payload),
     log,
     ...(libraryOverride === null

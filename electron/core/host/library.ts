@@ -52,6 +52,8 @@ export interface LibraryServiceOptions {
   /** The folder chosen (--library or the setting), or null for the default. */
   libraryDir: () => string | null;
   shell: ShellKind;
+  /** Where the page finds the images (library.folder's mediaBase); by default the shell's own. */
+  mediaBase?: string;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
   /** The OS trash (Electron: shell.trashItem); without it deleted files wait in .atelier/trash. */
   trash?: TrashFunction;
@@ -456,7 +458,7 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
       Promise.resolve({
         dir: dir(),
         isDefault: options.libraryDir() === null,
-        mediaBase: options.shell === 'electron' ? ELECTRON_MEDIA_BASE : '',
+        mediaBase: options.mediaBase ?? (options.shell === 'electron' ? ELECTRON_MEDIA_BASE : ''),
         canReveal: options.reveal !== undefined,
       }),
   };

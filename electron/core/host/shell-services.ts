@@ -4,9 +4,10 @@
  * createHost (electron/shell/services.ts); the browser shell passes none, and these calls answer
  * 'not_available' with a sentence. The core never imports 'electron': it only sees this interface.
  */
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { MAX_INPUT_PIXELS } from '../images/prepare';
 import { PlainError, type Handlers } from '../rpc/dispatch';
 
 export interface ShellServices {
@@ -20,6 +21,8 @@ export interface ShellServices {
   reveal(absolutePath: string): void;
   /** Starts dragging a file out of the app's window (checked: inside the library). */
   startDrag(absolutePath: string): void;
+  /** Puts a PNG picture on the system clipboard; rejects when the system cannot take it. */
+  copyImage(png: Uint8Array): Promise<void>;
 }
 
 type ShellCall =
@@ -27,7 +30,8 @@ type ShellCall =
   | 'dialog.saveImage'
   | 'dialog.chooseFolder'
   | 'app.revealLibrary'
-  | 'app.startDrag';
+  | 'app.startDrag'
+  | 'app.copyImage';
 
 const NOT_HERE =
   'This only works in the Atelier desktop app. In the browser, use your browser’s own file controls instead.';
@@ -69,6 +73,16 @@ export async function libraryImagePath(libraryDir: string, relative: string): Pr
   return file;
 }
 
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** The picture as PNG bytes: a PNG as it is, anything else (JPEG, WebP) converted. */
+async function asPng(file: string): Promise<Uint8Array> {
+  const bytes = await readFile(file);
+  if (bytes.subarray(0, 8).equals(PNG_SIGNATURE)) return bytes;
+  const { default: sharp } = await import('sharp');
+  return sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).png().toBuffer();
+}
+
 /** The handlers of the shell calls: through `services`, or 'not_available' without one. */
 export function shellHandlers(
   services: ShellServices | undefined,
@@ -95,6 +109,19 @@ export function shellHandlers(
     'app.startDrag': async ({ path: relative }) => {
       const shell = need();
       shell.startDrag(await libraryImagePath(libraryDir() ?? fallbackLibraryDir(), relative));
+      return {};
+    },
+    'app.copyImage': async ({ path: relative }) => {
+      const shell = need();
+      const file = await libraryImagePath(libraryDir() ?? fallbackLibraryDir(), relative);
+      try {
+        await shell.copyImage(await asPng(file));
+      } catch {
+        throw new PlainError(
+          'copy_failed',
+          'The image could not be copied. Try again, or use Reveal in folder and copy the file.',
+        );
+      }
       return {};
     },
   };
