@@ -25,6 +25,7 @@ export * from './calls/create';
 export * from './calls/library';
 export * from './calls/compare';
 export { Empty } from './calls/common';
+export * from './api-address';
 
 // ---------------------------------------------------------------------------------------------
 // Calls

@@ -1,13 +1,29 @@
 /**
- * The browser shell's wire protocol: JSON messages over one WebSocket at /api?token=TOKEN on the
- * same origin as the page. The Electron shell carries the same calls over IPC instead (see
+ * The browser shell's wire protocol: JSON messages over one WebSocket at /api on the same origin as
+ * the page, which proves itself with the session credential in the WebSocket subprotocol list (never
+ * in a URL, never in a cookie). The Electron shell carries the same calls over IPC instead (see
  * IPC_INVOKE_CHANNEL in api.ts). Both end in the core's dispatch, which validates every payload.
  */
 import { z } from 'zod';
 import { CallResult } from './api';
 
-/** The path of the WebSocket endpoint; the token travels as the `token` query parameter. */
+/** The path of the WebSocket endpoint. */
 export const WS_PATH = '/api';
+
+/**
+ * How the browser shell's page gets its credential: it is opened at `/#code=CODE` with a one-time
+ * code (the only secret that ever appears in a process list or an address bar, and only until it
+ * is used), and POSTs `{ code }` here; the answer is `{ token }`, kept in sessionStorage (which is
+ * the page's origin's own, port included).
+ */
+export const SESSION_PATH = '/session';
+export const SessionRequest = z.object({ code: z.string().min(1).max(200) }).strict();
+export const SessionAnswer = z.object({ token: z.string().min(1).max(200) });
+
+/** The subprotocol the socket speaks; the server chooses it. */
+export const WS_PROTOCOL = 'atelier';
+/** The credential rides in a second offered subprotocol: `atelier.token.<token>`. */
+export const WS_TOKEN_PROTOCOL_PREFIX = 'atelier.token.';
 
 /** Renderer -> core. */
 export const ClientMessage = z

@@ -1,9 +1,12 @@
 /**
  * The Electron side of the core's shell services (electron/core/host/shell-services.ts): native
  * Open / Save / Choose folder dialogs attached to the main window, "Reveal in Finder / Explorer /
- * Files", and dragging a library image out of the window with a thumbnail as the drag icon.
+ * Files", dragging a library image out of the window with a thumbnail as the drag icon, and
+ * putting a picture on the system clipboard (Copy Image).
  */
 import {
+  clipboard,
+  ClipboardItem,
   dialog,
   nativeImage,
   shell,
@@ -76,6 +79,11 @@ export function createShellServices(
         return;
       }
       w.webContents.startDrag({ file: absolutePath, icon: dragIcon(absolutePath) });
+    },
+    async copyImage(png) {
+      // The main process's clipboard: the window has no clipboard permission (all are denied).
+      const blob = new Blob([new Uint8Array(png)], { type: 'image/png' });
+      await clipboard.write([new ClipboardItem({ 'image/png': blob })]);
     },
   };
 }

@@ -1,9 +1,11 @@
 /**
  * `npm run serve -- [--port N] [--library DIR] [--no-open] [--help]`: the browser shell.
  *
- * Prints exactly one line on stdout, `Atelier is running at http://127.0.0.1:PORT/?token=TOKEN`,
+ * Prints exactly one line on stdout, `Atelier is running at http://127.0.0.1:PORT/#code=CODE`,
  * opens the system browser unless --no-open, and stops cleanly on SIGINT/SIGTERM. Everything else
- * (warnings, errors) goes to stderr.
+ * (warnings, errors) goes to stderr. Each address carries a one-time code (the browser is opened
+ * with its own), which the page swaps for the session credential: a code seen in the process list
+ * or left in the terminal is worthless once used.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createHost, type Host } from '../core/host';
 import { parseArgs, USAGE } from './args';
 import { openBrowser } from './open-browser';
+import { createMediaBase } from './security';
 import { startWebShell, type WebShell } from './server';
 
 declare const __ATELIER_VERSION__: string | undefined;
@@ -42,11 +45,13 @@ async function main(argv: readonly string[]): Promise<void> {
     process.exit(1);
   }
 
+  const mediaBase = createMediaBase();
   let host: Host;
   try {
     host = await createHost({
       shell: 'browser',
       version: VERSION,
+      mediaBase,
       ...(options.libraryDir !== undefined ? { libraryDir: options.libraryDir } : {}),
     });
   } catch (error) {
@@ -63,6 +68,7 @@ async function main(argv: readonly string[]): Promise<void> {
       rendererDir: RENDERER_DIR,
       port: options.port,
       media: host.library.media,
+      mediaBase,
     });
   } catch (error) {
     await host.close();
@@ -97,7 +103,7 @@ async function main(argv: readonly string[]): Promise<void> {
   process.on('SIGTERM', stop);
 
   process.stdout.write(`Atelier is running at ${shell.url}\n`);
-  if (options.open) openBrowser(shell.url);
+  if (options.open) openBrowser(shell.launchUrl());
 }
 
 function codeOf(error: unknown): string | undefined {

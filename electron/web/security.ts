@@ -3,23 +3,30 @@
  *
  * - Host must be 127.0.0.1:PORT or localhost:PORT (DNS-rebinding defence).
  * - Origin, when present, must be http://127.0.0.1:PORT or http://localhost:PORT; the WebSocket
- *   upgrade requires it (browsers always send it there), so another site cannot open the socket.
- * - The token (32 random bytes, new per start) must come in ?token= or in the HttpOnly,
- *   SameSite=Strict cookie set when the page itself was loaded with it. Compared in constant time.
+ *   upgrade and the code exchange require it, so another site cannot use them.
+ * - The browser is opened at /#code=CODE. The code is single-use: the page swaps it (POST /session)
+ *   for the session credential, so a code seen in the process list or the address bar is worthless
+ *   once the page has loaded. The credential (32 random bytes, new per start) lives in the page's
+ *   sessionStorage and rides in the WebSocket subprotocol list. There is no cookie: cookies ignore
+ *   ports, so a cookie on 127.0.0.1 would be sent to every other server on this computer.
+ * - The library's images are served under a per-run secret path (the media base, handed to the page
+ *   over the authenticated socket), so no ambient credential is needed for <img> either.
+ * Secrets are compared in constant time.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { WS_TOKEN_PROTOCOL_PREFIX } from '../../shared/transport';
 
 export const TOKEN_BYTES = 32;
 
-/** A new token: 32 random bytes, base64url (43 characters). */
+/** A new secret: 32 random bytes, base64url (43 characters). */
 export function createToken(): string {
   return randomBytes(TOKEN_BYTES).toString('base64url');
 }
 
-/** The cookie name carries the port: cookies are shared between ports of the same host. */
-export function cookieName(port: number): string {
-  return `atelier_token_${port}`;
+/** A per-run media base: the secret path prefix the library's images are served under. */
+export function createMediaBase(): string {
+  return `/library-${createToken()}`;
 }
 
 export function contentSecurityPolicy(port: number): string {
@@ -53,42 +60,41 @@ export interface Refusal {
   message: string;
 }
 
+export const OPEN_AGAIN =
+  'Open the address Atelier printed when it started (each address opens Atelier once; restart Atelier for a new one).';
+
 export interface Gate {
   readonly token: string;
   readonly port: number;
-  /** null when the request may pass; otherwise the answer to give. */
-  check(req: IncomingMessage, options: { requireOrigin: boolean }): Refusal | null;
-  /** True when the query string carries the right token (the page load that sets the cookie). */
-  hasQueryToken(req: IncomingMessage): boolean;
-  /** The Set-Cookie value that lets the page's own files load without ?token=. */
-  cookie(): string;
+  /** Host and Origin: null when the request may pass; otherwise the answer to give. */
+  checkPlace(req: IncomingMessage, options: { requireOrigin: boolean }): Refusal | null;
+  /** The socket's credential: null when the subprotocol list carries the right one. */
+  checkCredential(req: IncomingMessage): Refusal | null;
+  /** A new one-time code for a launch address. */
+  newCode(): string;
+  /** Uses up a code: true once for each code newCode() gave, false ever after and for any other. */
+  redeem(code: string): boolean;
 }
 
 export function createGate(token: string, port: number): Gate {
   const expected = digest(token);
   const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const origins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
-  const name = cookieName(port);
+  /** Digests of the codes not used yet. */
+  const codes = new Set<string>();
 
   const matches = (candidate: string | null | undefined): boolean =>
     typeof candidate === 'string' && timingSafeEqual(digest(candidate), expected);
 
-  const queryToken = (req: IncomingMessage): string | null => {
-    const raw = req.url ?? '';
-    const at = raw.indexOf('?');
-    if (at < 0) return null;
-    return new URLSearchParams(raw.slice(at + 1)).get('token');
-  };
-
   return {
     token,
     port,
-    check(req, { requireOrigin }) {
+    checkPlace(req, { requireOrigin }) {
       const host = (req.headers.host ?? '').toLowerCase();
       if (!hosts.has(host)) {
         return {
           status: 403,
-          message: `Atelier answers only at http://127.0.0.1:${port}/. Open the address Atelier printed when it started.`,
+          message: `Atelier answers only at http://127.0.0.1:${port}/. ${OPEN_AGAIN}`,
         };
       }
       const origin = req.headers.origin;
@@ -99,17 +105,20 @@ export function createGate(token: string, port: number): Gate {
             'Atelier refused a request from another web site. Only Atelier’s own page may talk to it.',
         };
       }
-      if (!matches(queryToken(req)) && !matches(readCookie(req, name))) {
-        return {
-          status: 401,
-          message:
-            'This address needs Atelier’s access code. Open the full address Atelier printed when it started (it ends with ?token=...).',
-        };
-      }
       return null;
     },
-    hasQueryToken: (req) => matches(queryToken(req)),
-    cookie: () => `${name}=${token}; Path=/; HttpOnly; SameSite=Strict`,
+    checkCredential(req) {
+      if (offeredTokens(req).some(matches)) return null;
+      return { status: 401, message: `This page has not been let in to Atelier. ${OPEN_AGAIN}` };
+    },
+    newCode() {
+      const code = createToken();
+      codes.add(digest(code).toString('hex'));
+      return code;
+    },
+    redeem(code) {
+      return codes.delete(digest(code).toString('hex'));
+    },
   };
 }
 
@@ -117,13 +126,13 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 
-function readCookie(req: IncomingMessage, name: string): string | null {
-  const header = req.headers.cookie;
-  if (header === undefined) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return null;
+/** The credentials offered as `atelier.token.<token>` subprotocols. */
+function offeredTokens(req: IncomingMessage): string[] {
+  const header = req.headers['sec-websocket-protocol'];
+  if (typeof header !== 'string') return [];
+  return header
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.startsWith(WS_TOKEN_PROTOCOL_PREFIX))
+    .map((part) => part.slice(WS_TOKEN_PROTOCOL_PREFIX.length));
 }

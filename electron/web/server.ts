@@ -1,6 +1,8 @@
 /**
  * The browser shell's server: the built renderer over HTTP and the Api over one WebSocket, on
- * 127.0.0.1 only, behind the token, Host and Origin checks of ./security.
+ * 127.0.0.1 only, behind the Host, Origin, one-time code and credential checks of ./security. The
+ * page's own files are public (the same for everyone); the Api needs the credential, the library's
+ * images the per-run media base.
  *
  * Wire protocol (shared/transport.ts): the page sends ClientMessage {type:'call', id, call,
  * request}; the server answers {type:'result', id, result} with the host's CallResult, forwards
@@ -16,14 +18,17 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import {
   ClientMessage,
   MAX_MESSAGE_BYTES,
+  SESSION_PATH,
+  SessionRequest,
   WS_PATH,
+  WS_PROTOCOL,
   type ServerMessage,
 } from '../../shared/transport';
 import { pictureContentType } from '../core/fs/content-types';
 import type { Host } from '../core/host';
 import { lookupMedia, type MediaSource } from '../core/library/media';
 import { lookupFile } from './static-files';
-import { createGate, createToken, securityHeaders, type Gate } from './security';
+import { createGate, createToken, OPEN_AGAIN, securityHeaders, type Gate } from './security';
 
 export const LISTEN_ADDRESS = '127.0.0.1';
 
@@ -34,20 +39,27 @@ export interface WebShellOptions {
   rendererDir: string;
   /** 0 (the default) picks a free port. */
   port?: number;
-  /** The access token; a new random one by default (tests may pass one). */
+  /** The session credential; a new random one by default (tests may pass one). */
   token?: string;
   /** Where unexpected errors go, one line each (default: stderr). */
   log?: (line: string) => void;
   /**
-   * The library's images and thumbnails, served at /media/<path> and /thumb/<id>/<size> behind the
-   * same gate as the page (files of the library only). Without it those addresses are 404.
+   * The library's images and thumbnails, served at <mediaBase>/media/<path> and
+   * <mediaBase>/thumb/<id>/<size> (files of the library only). Without both, those addresses are 404.
    */
   media?: MediaSource;
+  /** The secret path prefix of the images (createMediaBase()); the host hands the same to the page. */
+  mediaBase?: string;
 }
 
+/** The largest code exchange accepted (a JSON object with one short string). */
+const MAX_SESSION_BODY = 1024;
+
 export interface WebShell {
-  /** http://127.0.0.1:PORT/?token=TOKEN */
+  /** The first launch address: http://127.0.0.1:PORT/#code=CODE (the code works once). */
   url: string;
+  /** Another launch address with a new one-time code. */
+  launchUrl(): string;
   /** http://127.0.0.1:PORT */
   origin: string;
   port: number;
@@ -85,6 +97,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
 
   const wss = new WebSocketServer({
     noServer: true,
+    handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
     maxPayload: MAX_MESSAGE_BYTES,
     perMessageDeflate: false,
   });
@@ -99,7 +112,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       refuseUpgrade(socket, 404, 'Atelier has no socket at this address.');
       return;
     }
-    const refusal = gate.check(req, { requireOrigin: true });
+    const refusal = gate.checkPlace(req, { requireOrigin: true }) ?? gate.checkCredential(req);
     if (refusal !== null) {
       refuseUpgrade(socket, refusal.status, refusal.message);
       return;
@@ -150,9 +163,13 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   });
 
   const handleHttp = async (req: IncomingMessage, res: ServerResponse, g: Gate): Promise<void> => {
-    const refusal = g.check(req, { requireOrigin: false });
+    const refusal = g.checkPlace(req, { requireOrigin: false });
     if (refusal !== null) {
       sendText(res, refusal.status, refusal.message);
+      return;
+    }
+    if (req.method === 'POST' && pathOf(req) === SESSION_PATH) {
+      await exchangeCode(req, res, g);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -169,8 +186,13 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       sendText(res, 426, 'This address is Atelier’s WebSocket; open the page instead.');
       return;
     }
+    const { mediaBase } = options;
+    if (mediaBase !== undefined && rawPath.startsWith(`${mediaBase}/`)) {
+      await serveMedia(req, res, rawPath.slice(mediaBase.length));
+      return;
+    }
     if (rawPath.startsWith('/media/') || rawPath.startsWith('/thumb/')) {
-      await serveMedia(req, res, rawPath);
+      sendText(res, 404, 'That image is not in the library (any more).');
       return;
     }
     const found = await lookupFile(root, rawPath);
@@ -188,7 +210,6 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       'Content-Type': found.contentType,
       'Content-Length': String(found.size),
       'Cache-Control': isPage ? 'no-store' : 'no-cache',
-      ...(isPage && g.hasQueryToken(req) ? { 'Set-Cookie': g.cookie() } : {}),
     });
     if (req.method === 'HEAD') {
       res.end();
@@ -203,6 +224,37 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       });
       stream.pipe(res);
     });
+  };
+
+  /**
+   * POST /session {code}: a one-time code for the credential. Only Atelier's own page may ask
+   * (Origin), and each code works once; the answer is never cached.
+   */
+  const exchangeCode = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    g: Gate,
+  ): Promise<void> => {
+    const place = g.checkPlace(req, { requireOrigin: true });
+    if (place !== null) {
+      sendText(res, place.status, place.message);
+      return;
+    }
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    const body = type === 'application/json' ? await readBody(req, MAX_SESSION_BODY) : null;
+    const code = body === null ? null : codeIn(body);
+    if (code === null || !g.redeem(code)) {
+      sendText(res, 401, `This address has already been used, or is not Atelier’s. ${OPEN_AGAIN}`);
+      return;
+    }
+    const answer = JSON.stringify({ token: g.token });
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': String(Buffer.byteLength(answer)),
+      'Cache-Control': 'no-store',
+    });
+    res.end(answer);
   };
 
   /** /media/<library path> and /thumb/<id>/<size>: through the library's resolver only. */
@@ -278,9 +330,13 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   headers = securityHeaders(port);
   const origin = `http://${LISTEN_ADDRESS}:${port}`;
 
+  const activeGate = gate;
+  const launchUrl = () => `${origin}/#code=${activeGate.newCode()}`;
+
   let closing: Promise<void> | null = null;
   return {
-    url: `${origin}/?token=${token}`,
+    url: launchUrl(),
+    launchUrl,
     origin,
     port,
     token,
@@ -307,6 +363,28 @@ function pathOf(req: IncomingMessage): string | null {
   if (!raw.startsWith('/')) return null;
   const at = raw.indexOf('?');
   return at < 0 ? raw : raw.slice(0, at);
+}
+
+/** The code of a `{ code }` JSON body, or null when the body is anything else. */
+function codeIn(body: string): string | null {
+  try {
+    const parsed = SessionRequest.safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data.code : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The request body as text, or null when it is larger than `limit` bytes. */
+async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function send(ws: WebSocket, message: ServerMessage): void {

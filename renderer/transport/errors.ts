@@ -19,6 +19,6 @@ export function missingToken(): AtelierError {
   return new AtelierError({
     code: 'no_token',
     message:
-      'This page was opened without its access code. Open the full address Atelier printed when it started (it ends with ?token=...).',
+      'This page was not let in to Atelier. Open the address Atelier printed when it started (each address opens Atelier once; restart Atelier for a new one).',
   });
 }

@@ -1,6 +1,6 @@
 /**
- * The browser shell's transport: one WebSocket to the core on the page's own origin, with the
- * page's token. Calls carry ids and wait for their result; the socket reconnects with backoff;
+ * The browser shell's transport: one WebSocket to the core on the page's own origin, proving
+ * itself with the session credential (./session.ts) in the subprotocol list, never in the URL. Calls carry ids and wait for their result; the socket reconnects with backoff;
  * calls in flight when it closes fail with a plain sentence (they are never re-sent silently).
  */
 import type { CallName, CallRequest, CallResponse } from '../../shared/api';
@@ -8,6 +8,8 @@ import {
   MAX_MESSAGE_BYTES,
   ServerMessage,
   WS_PATH,
+  WS_PROTOCOL,
+  WS_TOKEN_PROTOCOL_PREFIX,
   type ClientMessage,
 } from '../../shared/transport';
 import { ConnectionWatch } from './connection';
@@ -18,11 +20,16 @@ import { uploadFile } from './upload';
 import { AtelierError } from '../../shared/api';
 
 /** The WebSocket constructor (the real one, or a fake in tests). */
-export type SocketConstructor = new (url: string) => WebSocket;
+export type SocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
 
 export interface SocketBridgeOptions {
-  /** The ws:// URL with its token, or null when the page has no token (then it never connects). */
-  url: string | null;
+  /** The ws:// URL of the core (it holds no credential). */
+  url: string;
+  /**
+   * The session credential, or null when the page has none (then it never connects). Calls made
+   * while it is still coming wait for it.
+   */
+  credential: string | null | Promise<string | null>;
   WebSocketImpl?: SocketConstructor;
   /** Milliseconds to wait before reconnect attempt number `attempt` (1, 2, ...). */
   backoff?: (attempt: number) => number;
@@ -33,11 +40,14 @@ export function defaultBackoff(attempt: number): number {
   return Math.min(500 * 2 ** (attempt - 1), 10_000);
 }
 
-/** Where the core listens, from the page's own address: same origin, WS_PATH, same token. */
-export function socketUrl(location: { origin: string; search: string }): string | null {
-  const token = new URLSearchParams(location.search).get('token');
-  if (!token) return null;
-  return `${location.origin.replace(/^http/, 'ws')}${WS_PATH}?token=${encodeURIComponent(token)}`;
+/** Where the core listens, from the page's own address: same origin, WS_PATH. */
+export function socketUrl(location: { origin: string }): string {
+  return `${location.origin.replace(/^http/, 'ws')}${WS_PATH}`;
+}
+
+/** The subprotocols a socket offers: the protocol, and the credential as a second one. */
+export function socketProtocols(credential: string): string[] {
+  return [WS_PROTOCOL, `${WS_TOKEN_PROTOCOL_PREFIX}${credential}`];
 }
 
 interface Pending {
@@ -52,8 +62,11 @@ export function createSocketBridge(options: SocketBridgeOptions): RendererBridge
   const Impl = options.WebSocketImpl ?? WebSocket;
   const backoff = options.backoff ?? defaultBackoff;
   const listeners = new EventListeners();
+  /** undefined while the credential is still coming. */
+  let credential: string | null | undefined =
+    options.credential instanceof Promise ? undefined : options.credential;
   const watch = new ConnectionWatch(
-    options.url === null
+    credential === null
       ? { status: 'offline', message: missingToken().message }
       : { status: 'connecting', message: null },
   );
@@ -75,13 +88,13 @@ export function createSocketBridge(options: SocketBridgeOptions): RendererBridge
   }
 
   function connect(): void {
-    if (stopped || options.url === null || socket) return;
+    if (stopped || credential == null || socket) return;
     if (timer) {
       clearTimeout(timer);
       timer = null;
     }
     watch.set({ status: 'connecting', message: null });
-    const ws = new Impl(options.url);
+    const ws = new Impl(options.url, socketProtocols(credential));
     socket = ws;
     ws.onopen = () => {
       if (socket !== ws) return;
@@ -150,11 +163,35 @@ export function createSocketBridge(options: SocketBridgeOptions): RendererBridge
     }
   }
 
-  connect();
+  if (options.credential instanceof Promise) {
+    options.credential.then(
+      (value) => arrived(value),
+      () => arrived(null),
+    );
+  } else {
+    connect();
+  }
+
+  function arrived(value: string | null): void {
+    credential = value;
+    if (value !== null) {
+      connect();
+      return;
+    }
+    const error = missingToken();
+    const waiting = [...pending.values()];
+    pending.clear();
+    unsent = [];
+    for (const call of waiting) call.reject(error);
+    watch.set({ status: 'offline', message: error.message });
+  }
 
   function invoke<C extends CallName>(call: C, request: CallRequest<C>): Promise<CallResponse<C>> {
-    if (options.url === null) return Promise.reject(missingToken());
-    if (stopped || !socket) return Promise.reject(connectionLost());
+    if (credential === null) return Promise.reject(missingToken());
+    // While the credential is coming there is no socket yet: the call waits in `unsent`.
+    if (stopped || (!socket && credential !== undefined)) {
+      return Promise.reject(connectionLost());
+    }
     const message: ClientMessage = { type: 'call', id: nextId++, call, request };
     const text = JSON.stringify(message);
     if (new TextEncoder().encode(text).byteLength > MAX_MESSAGE_BYTES) {

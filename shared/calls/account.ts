@@ -11,6 +11,11 @@ export type KeySource = z.infer<typeof KeySource>;
 
 /** What the renderer may know about the key. Never the key itself. */
 export const KeyStatus = z.object({
+  /**
+   * The API address this status is for (the one in force). A key is bound to the address it was
+   * entered for: after a change of address, hasKey says whether there is a key for the new one.
+   */
+  address: z.string().max(2048),
   hasKey: z.boolean(),
   /** The last four characters of the key in use, or null. */
   last4: z.string().max(4).nullable(),
@@ -63,17 +68,21 @@ export type Balance = z.infer<typeof Balance>;
 export const accountCalls = {
   /** Is a key set, its last four characters, where it comes from, can the keychain be used. */
   'key.status': { request: Empty, response: KeyStatus },
-  /** Store a key (keychain, or this session only). Answers the new status, never the key. */
+  /**
+   * Store a key for the API address in force (keychain, or this session only). Answers the new
+   * status, never the key.
+   */
   'key.set': { request: KeySetRequest, response: KeyStatus },
   /**
    * Ask Stability (the API address in force, not the Sandbox) for the balance with this key, or with
-   * the stored key when none is given. Always answers: the outcome is in `ok` and `message`.
+   * the key stored for that address when none is given (a key stored for another address is never
+   * sent). Always answers: the outcome is in `ok` and `message`.
    */
   'key.test': {
     request: z.object({ key: z.string().max(4096).optional() }).strict(),
     response: KeyTestResult,
   },
-  /** Remove the stored key (keychain and session). */
+  /** Remove the key stored for the API address in force (keychain and session). */
   'key.forget': { request: Empty, response: KeyStatus },
   /** Everything the title bar shows: key status, Sandbox mode, last known credits. */
   'account.get': { request: Empty, response: AccountState },

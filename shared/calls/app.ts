@@ -74,6 +74,16 @@ export const appCalls = {
     request: z.object({ path: FilePath }).strict(),
     response: Empty,
   },
+  /**
+   * Puts a library image on the system clipboard as a picture (desktop only: the main process's
+   * clipboard, since the window itself may not write to it). `path` is relative to the library
+   * folder, as for app.startDrag. In the browser it answers 'not_available': use the browser's own
+   * clipboard there.
+   */
+  'app.copyImage': {
+    request: z.object({ path: FilePath }).strict(),
+    response: Empty,
+  },
 } as const;
 
 export const appEvents = {

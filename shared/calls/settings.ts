@@ -1,28 +1,13 @@
 /** The person's settings, kept by the core in the per-user data folder. */
 import { z } from 'zod';
+import { API_ADDRESS_RULE, isAllowedApiAddress } from '../api-address';
 import { Empty } from './common';
 
 export const ThemeChoice = z.enum(['system', 'light', 'dark']);
 export type ThemeChoice = z.infer<typeof ThemeChoice>;
 
-/** An http(s) URL with no credentials, query or fragment: a base URL for the API. */
-export const BaseUrl = z
-  .string()
-  .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (
-        (url.protocol === 'https:' || url.protocol === 'http:') &&
-        url.username === '' &&
-        url.password === '' &&
-        url.search === '' &&
-        url.hash === ''
-      );
-    } catch {
-      return false;
-    }
-  }, 'must be an http or https address such as https://api.stability.ai');
+/** An address the API key may go to (see shared/api-address.ts): https, or http on this computer. */
+export const BaseUrl = z.string().max(2048).refine(isAllowedApiAddress, API_ADDRESS_RULE);
 
 export const Settings = z.object({
   /** Light, dark, or follow the operating system. */

@@ -13,7 +13,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { SANDBOX_BAD_KEY, startSandbox, type Sandbox } from '../../electron/core/sandbox';
-import { expect, startShell, stopShell, test, type RunningShell } from './fixtures';
+import { expect, openApp, startShell, stopShell, test, type RunningShell } from './fixtures';
 
 /** Set by build/scripts/test.mjs when Playwright runs inside a private Secret Service. */
 const SECRET_SERVICE = process.env.ATELIER_SECRET_SERVICE === '1';
@@ -161,7 +161,7 @@ test('first run: wrong key, good key, balance, restart, forget; the key leaks no
 
   try {
     // First run: the welcome screen, two sentences on what Atelier does and costs.
-    await page.goto(first.url);
+    await openApp(page, first);
     await expect(welcome(page)).toBeVisible();
     await expect(page.locator('.welcome__lead')).toContainText(/credits/);
     await expect(page.getByRole('link', { name: 'Get a key' })).toHaveAttribute(
@@ -252,7 +252,7 @@ test('first run: wrong key, good key, balance, restart, forget; the key leaks no
       await stop(first);
       const second = await accountShell(output);
       shells.push(second);
-      await page.goto(second.url);
+      await openApp(page, second);
       await expect(page.getByRole('navigation', { name: 'Places' })).toBeVisible();
       await expect(credits(page)).toHaveText(/credits$/);
       await openSettings(page);
@@ -293,7 +293,7 @@ test('the Sandbox path: no key, the badge in the title bar, Sandbox credits', as
   const output: string[] = [];
   const shell = await accountShell(output);
   try {
-    await page.goto(shell.url);
+    await openApp(page, shell);
     await expect(welcome(page)).toBeVisible();
     await page.getByRole('button', { name: 'Try the Sandbox' }).click();
     await expect(page.getByTestId('sandbox-badge')).toBeVisible();
@@ -336,7 +336,7 @@ test('screenshots: the welcome screen and Settings > Stability account', async (
   const output: string[] = [];
   const shell = await accountShell(output);
   try {
-    await page.goto(shell.url);
+    await openApp(page, shell);
     for (const [width, height] of [
       [1280, 800],
       [900, 600],

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
 import { SANDBOX_API_KEY, startSandbox, type Sandbox } from '../../electron/core/sandbox';
-import { expect, startShell, stopShell, test, type RunningShell } from './fixtures';
+import { expect, openApp, startShell, stopShell, test, type RunningShell } from './fixtures';
 
 let sandbox: Sandbox;
 let shell: RunningShell;
@@ -53,7 +53,7 @@ function libraryImages(): string[] {
 }
 
 async function open(page: Page) {
-  await page.goto(shell.url);
+  await openApp(page, shell);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Create');
 }
 
@@ -344,7 +344,7 @@ test('screenshots of an empty and a filled Create', async ({ page }) => {
       ]) {
         await page.setViewportSize(size);
         await page.emulateMedia({ colorScheme: theme });
-        await page.goto(fresh.url);
+        await openApp(page, fresh);
         await expect(page.getByRole('main', { name: 'Create' })).toContainText(
           'Type a prompt or drop a picture here to make images',
         );

@@ -1,7 +1,7 @@
 /**
  * Playwright fixtures: each test gets its own browser shell (the built app served by
  * `node dist/electron/web/cli.js`) with a fresh data folder and library folder, and a page opened
- * at its tokenized URL.
+ * at its launch address (one-time code, swapped by the page for the credential).
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -11,18 +11,21 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export interface RunningShell {
-  /** The full URL printed by the shell, with ?token=... */
+  /** The launch address printed by the shell, with #code=... (works once). */
   url: string;
   /** http://127.0.0.1:PORT */
   origin: string;
-  token: string;
+  /** The one-time code of `url`. */
+  code: string;
+  /** The session credential, once a page has swapped the code for it (see openApp). */
+  session: string | null;
   dataDir: string;
   libraryDir: string;
   process: ChildProcessWithoutNullStreams;
 }
 
 export const READY_LINE =
-  /^Atelier is running at (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([A-Za-z0-9_-]+)$/;
+  /^Atelier is running at (http:\/\/127\.0\.0\.1:(\d+))\/#code=([A-Za-z0-9_-]+)$/;
 
 /**
  * Starts the browser shell on a random port; resolves once it printed its one line. The library
@@ -63,17 +66,42 @@ export async function startShell(
   });
   const match = READY_LINE.exec(line);
   if (!match) throw new Error(`unexpected first line: ${line}`);
-  const [, origin = '', , token = ''] = match;
+  const [, origin = '', , code = ''] = match;
   const stop = () => rmSync(root, { recursive: true, force: true });
   child.once('exit', stop);
   return {
     url: line.slice('Atelier is running at '.length),
     origin,
-    token,
+    code,
+    session: null,
     dataDir,
     libraryDir,
     process: child,
   };
+}
+
+/**
+ * Reads the credential the page keeps (renderer/transport/session.ts). A script string: this file is
+ * type-checked without the DOM library.
+ */
+export const READ_SESSION = "window.sessionStorage.getItem('atelier.session')";
+
+/**
+ * Opens Atelier in `page`. The first page of a shell goes through the launch address as a person
+ * does (the code is swapped for the credential); later pages are let in the way a reload is, with
+ * the credential in their sessionStorage, because each launch address works only once.
+ */
+export async function openApp(page: Page, shell: RunningShell): Promise<void> {
+  if (shell.session === null) {
+    await page.goto(shell.url);
+    const kept = await page.waitForFunction(READ_SESSION);
+    shell.session = String(await kept.jsonValue());
+    return;
+  }
+  await page.addInitScript(
+    `window.sessionStorage.setItem('atelier.session', ${JSON.stringify(shell.session)})`,
+  );
+  await page.goto(`${shell.origin}/`);
 }
 
 export async function stopShell(shell: RunningShell): Promise<void> {
@@ -96,7 +124,7 @@ export const test = base.extend<{ shell: RunningShell; app: Page }>({
     await stopShell(shell);
   },
   app: async ({ page, shell }, use) => {
-    await page.goto(shell.url);
+    await openApp(page, shell);
     await use(page);
   },
 });

@@ -155,21 +155,29 @@ test('an invalid API address is refused with a plain sentence; a good one saves'
 }) => {
   await openPlace(app, 'Settings');
   const address = app.getByRole('textbox', { name: 'API address' });
-  await address.fill('ftp://example.com');
+  // Plain http to another computer would carry the key in the clear.
+  await address.fill('http://example.com');
   await address.press('Enter');
   const error = app.getByRole('alert');
-  await expect(error).toHaveText(/^The API address must be an http or https address.*\.$/);
+  await expect(error).toHaveText(/^The API address must be an https address.*\.$/);
   await expect(address).toHaveAttribute('aria-invalid', 'true');
 
+  // A new address has no key yet (the run's key was given for another address): the app asks for
+  // the key for this address, names it, and offers the way back.
   await address.fill('https://proxy.example.com');
   await app.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(app.getByRole('alert')).toHaveCount(0);
+  await expect(
+    app.getByRole('heading', { name: 'Enter the key for this API address' }),
+  ).toBeVisible();
+  await expect(
+    app.getByRole('note').filter({ hasText: 'Atelier sends its requests to' }),
+  ).toContainText('https://proxy.example.com');
   await app.reload();
+  await expect(
+    app.getByRole('heading', { name: 'Enter the key for this API address' }),
+  ).toBeVisible();
+  await app.getByRole('button', { name: 'Reset the API address' }).click();
   await openPlace(app, 'Settings');
-  await expect(app.getByRole('textbox', { name: 'API address' })).toHaveValue(
-    'https://proxy.example.com',
-  );
-  await app.getByRole('button', { name: 'Reset', exact: true }).click();
   await expect(app.getByRole('textbox', { name: 'API address' })).toHaveValue('');
   await expect(app.getByRole('button', { name: 'Reset', exact: true })).toBeDisabled();
 });

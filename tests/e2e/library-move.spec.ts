@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { saveResult } from '../../electron/core/library';
-import { expect, startShell, stopShell, test } from './fixtures';
+import { expect, openApp, startShell, stopShell, test } from './fixtures';
 
 function picturesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -51,7 +51,7 @@ test('moves the library to another folder from Settings, and the Library follows
       });
     }
     const target = join(shell.libraryDir, '..', 'moved library');
-    await page.goto(shell.url);
+    await openApp(page, shell);
     const places = page.getByRole('navigation', { name: 'Places' });
     await places.getByRole('button', { name: /Library/ }).click();
     await expect(page.locator('.library-toolbar__count')).toHaveText('5 images');

@@ -9,7 +9,7 @@ import type { Page } from '@playwright/test';
 import sharp from 'sharp';
 import { saveResult, type ResultRecipe } from '../../electron/core/library';
 import { SANDBOX_API_KEY, startSandbox, type Sandbox } from '../../electron/core/sandbox';
-import { expect, startShell, stopShell, test, type RunningShell } from './fixtures';
+import { expect, openApp, startShell, stopShell, test, type RunningShell } from './fixtures';
 
 let sandbox: Sandbox;
 let shell: RunningShell;
@@ -72,8 +72,8 @@ test.afterAll(async () => {
   await sandbox.close();
 });
 
-async function openLibrary(page: Page, url = shell.url) {
-  await page.goto(url);
+async function openLibrary(page: Page, where: RunningShell = shell) {
+  await openApp(page, where);
   await page
     .getByRole('navigation', { name: 'Places' })
     .getByRole('button', { name: /Library/ })
@@ -99,9 +99,11 @@ test('a picture dragged out of the grid carries its file for other programs', as
     download: data.getData('DownloadURL'),
     uri: data.getData('text/uri-list'),
   }));
-  expect(download).toMatch(/^image\/png:[^:]+\.png:http:\/\/127\.0\.0\.1:\d+\/media\//);
+  expect(download).toMatch(
+    /^image\/png:[^:]+\.png:http:\/\/127\.0\.0\.1:\d+\/library-[A-Za-z0-9_-]{43}\/media\//,
+  );
   expect(uri).toMatch(/\/media\/.+\.png$/);
-  // The URL serves the picture itself (the page's cookie carries the token).
+  // The URL serves the picture itself (its per-run media base is the only secret it needs).
   const response = await page.request.get(uri);
   expect(response.status()).toBe(200);
   expect(response.headers()['content-type']).toBe('image/png');
@@ -306,7 +308,7 @@ test('an empty library: pictures chosen with Add pictures…, anything else left
     STABILITY_API_KEY: SANDBOX_API_KEY,
   });
   try {
-    await openLibrary(page, empty.url);
+    await openLibrary(page, empty);
     await expect(page.getByText('Your library is empty')).toBeVisible();
     let chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Add pictures…' }).click();
@@ -369,7 +371,7 @@ test('screenshots of the Library', async ({ page }) => {
         await page.screenshot({ path: `test-results/screenshots/library-detail-${suffix}.png` });
         await page.keyboard.press('Escape');
 
-        await openLibrary(page, empty.url);
+        await openLibrary(page, empty);
         await expect(page.getByText('Your library is empty')).toBeVisible();
         await page.screenshot({ path: `test-results/screenshots/library-empty-${suffix}.png` });
       }

@@ -23,6 +23,7 @@ import {
   Menu,
   Notification,
   app,
+  clipboard,
   dialog,
   nativeImage,
   nativeTheme,
@@ -363,6 +364,24 @@ describe('shell services given to the core', () => {
     shellServices.startDrag('/lib/dog.webp');
     const [second] = window.webContents.startDrag.mock.calls[1] as [{ icon: { source: string } }];
     expect(second.icon.source).toBe('fallback');
+  });
+
+  it('copies a picture through the main process clipboard, as image/png', async () => {
+    await started();
+    if (!shellServices) throw new Error('no shell services');
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    await shellServices.copyImage(png);
+    expect(clipboard.write).toHaveBeenCalledTimes(1);
+    const [items] = clipboard.write.mock.calls[0] ?? [[]];
+    expect(items).toHaveLength(1);
+    const blob = items[0]?.items['image/png'];
+    expect(blob).toBeInstanceOf(Blob);
+    if (!(blob instanceof Blob)) return;
+    expect(blob.type).toBe('image/png');
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(png);
+
+    clipboard.write.mockRejectedValueOnce(new Error('no clipboard'));
+    await expect(shellServices.copyImage(png)).rejects.toThrow();
   });
 
   it('reveals a file in the file manager and answers the dialogs', async () => {

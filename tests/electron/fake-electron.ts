@@ -233,6 +233,16 @@ export const nativeImage = {
   ),
 };
 
+/** Electron's ClipboardItem: keeps what it was made with. */
+export class ClipboardItem {
+  constructor(readonly items: Record<string, Blob | string>) {}
+}
+
+/** The main process's clipboard: what was written to it. */
+export const clipboard = {
+  write: vi.fn((_items: ClipboardItem[]) => Promise.resolve()),
+};
+
 // Renderer-side modules, for the preload.
 export const exposed: Record<string, unknown> = {};
 export const contextBridge = {
@@ -285,6 +295,8 @@ export default {
   screen,
   Notification,
   nativeImage,
+  clipboard,
+  ClipboardItem,
   contextBridge,
   ipcRenderer,
   webUtils,

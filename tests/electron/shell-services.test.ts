@@ -39,6 +39,7 @@ function fakeServices() {
     chooseFolder: vi.fn((_options: { title?: string }) => Promise.resolve<string | null>(null)),
     reveal: vi.fn((_path: string) => undefined),
     startDrag: vi.fn((_path: string) => undefined),
+    copyImage: vi.fn((_png: Uint8Array) => Promise.resolve()),
   };
 }
 
@@ -148,6 +149,49 @@ describe('shell services through the host', () => {
     expect(services.startDrag).toHaveBeenCalledTimes(1);
   });
 
+  it('copies a library image to the clipboard as PNG: a PNG as it is, a WebP converted', async () => {
+    const png = await sharp({
+      create: { width: 3, height: 2, channels: 3, background: { r: 200, g: 10, b: 10 } },
+    })
+      .png()
+      .toBuffer();
+    writeFileSync(join(library, '2026-11', 'red.png'), png);
+    writeFileSync(
+      join(library, '2026-11', 'red.webp'),
+      await sharp(png).webp({ lossless: true }).toBuffer(),
+    );
+    const services = fakeServices();
+    const { dispatch } = await host(services);
+    expect(await dispatch('app.copyImage', { path: '2026-11/red.png' })).toEqual({
+      ok: true,
+      value: {},
+    });
+    expect(Buffer.from(services.copyImage.mock.calls[0]?.[0] ?? []).equals(png)).toBe(true);
+
+    expect(await dispatch('app.copyImage', { path: '2026-11/red.webp' })).toMatchObject({
+      ok: true,
+    });
+    const converted = Buffer.from(services.copyImage.mock.calls[1]?.[0] ?? []);
+    expect(await sharp(converted).metadata()).toMatchObject({ format: 'png', width: 3, height: 2 });
+
+    for (const path of ['../outside.png', join(root, 'outside.png'), 'notes.txt']) {
+      expect((await dispatch('app.copyImage', { path })).ok, path).toBe(false);
+    }
+    expect(services.copyImage).toHaveBeenCalledTimes(2);
+  });
+
+  it('says so in a sentence when the clipboard refuses the picture', async () => {
+    writeFileSync(join(library, '2026-11', 'broken.webp'), 'not a picture');
+    const services = fakeServices();
+    services.copyImage.mockRejectedValueOnce(new Error('clipboard busy'));
+    const { dispatch } = await host(services);
+    for (const path of ['2026-11/cat.png', '2026-11/broken.webp']) {
+      const result = await dispatch('app.copyImage', { path });
+      expect(result).toMatchObject({ ok: false, error: { code: 'copy_failed' } });
+      if (!result.ok) expect(result.error.message).toMatch(/could not be copied/);
+    }
+  });
+
   it('refuses a link inside the library that leads outside it', async () => {
     symlinkSync(join(root, 'outside.png'), join(library, 'link.png'));
     await expect(libraryImagePath(library, 'link.png')).rejects.toThrow(/in its library/);
@@ -162,6 +206,7 @@ describe('shell services through the host', () => {
       ['dialog.chooseFolder', {}],
       ['app.revealLibrary', {}],
       ['app.startDrag', { path: '2026-11/cat.png' }],
+      ['app.copyImage', { path: '2026-11/cat.png' }],
     ] as const) {
       const result = await dispatch(call, request);
       expect(result).toMatchObject({ ok: false, error: { code: 'not_available' } });

@@ -60,7 +60,7 @@ describe('npm start without a working Electron', () => {
     );
     // The browser shell's own line (or, when nothing is built yet, its one-sentence reason).
     expect(second).toMatch(
-      /^Atelier is running at http:\/\/127\.0\.0\.1:\d+\/\?token=|^The browser shell is not built yet/,
+      /^Atelier is running at http:\/\/127\.0\.0\.1:\d+\/#code=|^The browser shell is not built yet/,
     );
   });
 
@@ -78,7 +78,7 @@ describe('npm start without a working Electron', () => {
       /^The Electron desktop shell could not start on this machine \(it exited with code 1: .*Missing X server or \$DISPLAY\) — starting Atelier in your browser instead; .*`npm install`.*\.$/,
     );
     expect(second).toMatch(
-      /^Atelier is running at http:\/\/127\.0\.0\.1:\d+\/\?token=|^The browser shell is not built yet/,
+      /^Atelier is running at http:\/\/127\.0\.0\.1:\d+\/#code=|^The browser shell is not built yet/,
     );
   });
 });

@@ -28,6 +28,8 @@ export class FakeSocket {
   static readonly CLOSED = 3;
 
   readonly url: string;
+  /** The subprotocols offered (the credential rides in one of them). */
+  readonly protocols: string[];
   readyState = 0;
   readonly sent: unknown[] = [];
   onopen: ((event: Event) => void) | null = null;
@@ -35,8 +37,9 @@ export class FakeSocket {
   onerror: ((event: Event) => void) | null = null;
   onclose: ((event: CloseEvent) => void) | null = null;
 
-  constructor(url: string) {
+  constructor(url: string, protocols: string | string[] = []) {
     this.url = url;
+    this.protocols = typeof protocols === 'string' ? [protocols] : protocols;
     FakeSocket.instances.push(this);
   }
 

@@ -10,9 +10,9 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { WS_PATH } from '../../shared/transport';
-import { connect, get, makeRendererDir } from './helpers';
+import { connect, exchangeCode, get, makeRendererDir } from './helpers';
 
-const LINE = /^Atelier is running at http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43})$/;
+const LINE = /^Atelier is running at http:\/\/127\.0\.0\.1:(\d+)\/#code=([A-Za-z0-9_-]{43})$/;
 const repo = path.resolve(import.meta.dirname, '../..');
 let root: string;
 let cli: string;
@@ -82,16 +82,19 @@ describe('atelier browser shell cli', () => {
     const match = LINE.exec(line);
     expect(match, line).not.toBeNull();
     const port = Number(match?.[1]);
-    const token = match?.[2] ?? '';
-    const res = await get(port, `/?token=${token}`);
+    const code = match?.[2] ?? '';
+    const res = await get(port, '/');
     expect(res.status).toBe(200);
     expect(res.body).toContain('<title>Atelier test</title>');
-    expect((await get(port, '/')).status).toBe(401);
-    expect((await get(port, `/?token=${token}`, { origin: 'http://evil.example' })).status).toBe(
-      403,
-    );
-    const socket = await connect(`ws://127.0.0.1:${port}${WS_PATH}?token=${token}`, {
+    expect((await get(port, '/', { origin: 'http://evil.example' })).status).toBe(403);
+    const exchanged = await exchangeCode(port, code);
+    expect(exchanged.status).toBe(200);
+    const { token } = JSON.parse(exchanged.body) as { token: string };
+    expect(line).not.toContain(token);
+    expect((await exchangeCode(port, code)).status).toBe(401);
+    const socket = await connect(`ws://127.0.0.1:${port}${WS_PATH}`, {
       origin: `http://127.0.0.1:${port}`,
+      protocols: ['atelier', `atelier.token.${token}`],
     });
     expect(socket.kind).toBe('open');
     if (socket.kind === 'open') {
@@ -104,7 +107,7 @@ describe('atelier browser shell cli', () => {
     expect(r.stdout()).toBe(`${line}\n`);
   });
 
-  it('exits 0 on SIGINT too, and uses a new token each start', async () => {
+  it('exits 0 on SIGINT too, and uses a new code each start', async () => {
     const first = run(['--no-open']);
     const second = run(['--no-open']);
     const [a, b] = await Promise.all([firstLine(first), firstLine(second)]);

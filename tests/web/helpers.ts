@@ -37,6 +37,7 @@ export function get(
   target: string,
   headers: Record<string, string> = {},
   method = 'GET',
+  body?: string,
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -54,14 +55,28 @@ export function get(
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
-/** The name=value part of a Set-Cookie header. */
-export function cookiePair(headers: IncomingHttpHeaders): string {
-  const value = headers['set-cookie']?.[0] ?? '';
-  return value.split(';')[0] ?? '';
+/** POST /session {code} as Atelier's page does (Origin given unless `headers` overrides it). */
+export function exchangeCode(
+  port: number,
+  code: string,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
+  return get(
+    port,
+    '/session',
+    { origin: `http://127.0.0.1:${port}`, 'content-type': 'application/json', ...headers },
+    'POST',
+    JSON.stringify({ code }),
+  );
+}
+
+/** The one-time code of a launch address (http://127.0.0.1:PORT/#code=CODE). */
+export function codeOf(launchUrl: string): string {
+  return new URL(launchUrl).hash.replace(/^#code=/, '');
 }
 
 export type Connection =
@@ -70,10 +85,10 @@ export type Connection =
 /** Opens a WebSocket; resolves with the open socket, or with the HTTP status it was refused with. */
 export function connect(
   url: string,
-  options: { origin?: string; headers?: Record<string, string> } = {},
+  options: { origin?: string; headers?: Record<string, string>; protocols?: string[] } = {},
 ): Promise<Connection> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, {
+    const ws = new WebSocket(url, options.protocols ?? [], {
       ...(options.origin !== undefined ? { origin: options.origin } : {}),
       headers: options.headers ?? {},
     });

@@ -5,14 +5,15 @@ import { createHost, type Host } from '../../electron/core/host';
 import { saveResult, type LibraryEntry } from '../../electron/core/library';
 import { startWebShell, type WebShell } from '../../electron/web/server';
 import { makeImage, recipe } from '../core/library/helpers';
-import { cookiePair, get, makeRendererDir, removeDir } from './helpers';
+import { createMediaBase } from '../../electron/web/security';
+import { get, makeRendererDir, removeDir } from './helpers';
 
 let root: string;
 let libDir: string;
 let host: Host;
 let shell: WebShell;
 let entry: LibraryEntry;
-let cookie: string;
+let base: string;
 
 beforeEach(async () => {
   let rendererDir: string;
@@ -30,8 +31,10 @@ beforeEach(async () => {
   await symlink(path.join(root, 'outside.png'), path.join(libDir, 'link.png'));
   await mkdir(path.join(libDir, 'linked'));
   await symlink(root, path.join(libDir, 'linked', 'up'));
+  base = createMediaBase();
   host = await createHost({
     shell: 'browser',
+    mediaBase: base,
     version: '9.9.9',
     env: { ATELIER_DATA_DIR: path.join(root, 'data') },
     libraryDir: libDir,
@@ -43,8 +46,8 @@ beforeEach(async () => {
     rendererDir,
     log: () => undefined,
     media: host.library.media,
+    mediaBase: base,
   });
-  cookie = cookiePair((await get(shell.port, `/?token=${shell.token}`)).headers);
 });
 
 afterEach(async () => {
@@ -53,39 +56,44 @@ afterEach(async () => {
   await removeDir(root);
 });
 
-const withCookie = () => ({ Cookie: cookie });
-
 describe('media over the browser shell', () => {
-  it('serves a library image and its thumbnail with the page cookie', async () => {
-    const image = await get(shell.port, `/media/${entry.path}`, withCookie());
+  it('serves a library image and its thumbnail under the per-run media base the host hands out', async () => {
+    const folder = await host.dispatch('library.folder', {});
+    expect(folder).toMatchObject({ ok: true, value: { mediaBase: base } });
+    expect(base).toMatch(/^\/library-[A-Za-z0-9_-]{43}$/);
+    const image = await get(shell.port, `${base}/media/${entry.path}`);
     expect(image.status).toBe(200);
     expect(image.headers['content-type']).toBe('image/png');
     expect(Number(image.headers['content-length'])).toBe(entry.bytes);
     expect(image.headers['x-content-type-options']).toBe('nosniff');
 
-    const thumb = await get(shell.port, `/thumb/${entry.id}/256`, withCookie());
+    const thumb = await get(shell.port, `${base}/thumb/${entry.id}/256`);
     expect(thumb.status).toBe(200);
     expect(thumb.headers['content-type']).toBe('image/webp');
     // A cache-busting query string is ignored.
-    expect((await get(shell.port, `/thumb/${entry.id}/128?v=abc`, withCookie())).status).toBe(200);
+    expect((await get(shell.port, `${base}/thumb/${entry.id}/128?v=abc`)).status).toBe(200);
+    expect(image.headers['set-cookie']).toBeUndefined();
   });
 
-  it('sits behind the same gate as the page: token or cookie, Host, Origin', async () => {
-    expect((await get(shell.port, `/media/${entry.path}`)).status).toBe(401);
-    expect((await get(shell.port, `/thumb/${entry.id}/256`)).status).toBe(401);
+  it('is nowhere without the media base, and behind the Host and Origin checks with it', async () => {
+    for (const target of [
+      `/media/${entry.path}`,
+      `/thumb/${entry.id}/256`,
+      `/library-wrong/media/${entry.path}`,
+      `${base.slice(0, -1)}x/media/${entry.path}`,
+      `/media/${entry.path}?token=${shell.token}`,
+    ]) {
+      const answer = await get(shell.port, target);
+      expect([403, 404], target).toContain(answer.status);
+      expect(answer.headers['content-type'], target).toMatch(/^text\/plain/);
+    }
     expect(
-      (await get(shell.port, `/media/${entry.path}`, { ...withCookie(), Host: 'evil.example' }))
+      (await get(shell.port, `${base}/media/${entry.path}`, { Host: 'evil.example' })).status,
+    ).toBe(403);
+    expect(
+      (await get(shell.port, `${base}/media/${entry.path}`, { Origin: 'http://evil.example' }))
         .status,
     ).toBe(403);
-    expect(
-      (
-        await get(shell.port, `/media/${entry.path}`, {
-          ...withCookie(),
-          Origin: 'http://evil.example',
-        })
-      ).status,
-    ).toBe(403);
-    expect((await get(shell.port, `/media/${entry.path}?token=${shell.token}`)).status).toBe(200);
   });
 
   it('refuses traversal, encoded dots, symlinks out, hidden files and sidecars', async () => {
@@ -110,7 +118,7 @@ describe('media over the browser shell', () => {
       '/media/missing.png',
     ];
     for (const target of refused) {
-      const answer = await get(shell.port, target, withCookie());
+      const answer = await get(shell.port, target.replace(/^\/(media|thumb)\//, `${base}/$1/`));
       expect([403, 404], target).toContain(answer.status);
       expect(answer.headers['content-type'], target).toMatch(/^text\/plain/);
     }
@@ -123,10 +131,7 @@ describe('media over the browser shell', () => {
       rendererDir: path.join(root, 'renderer'),
       log: () => undefined,
     });
-    const page = await get(shell.port, `/?token=${shell.token}`);
-    const answer = await get(shell.port, `/media/${entry.path}`, {
-      Cookie: cookiePair(page.headers),
-    });
-    expect(answer.status).toBe(404);
+    expect((await get(shell.port, `${base}/media/${entry.path}`)).status).toBe(404);
+    expect((await get(shell.port, `/media/${entry.path}`)).status).toBe(404);
   });
 });

@@ -6,8 +6,9 @@ import { MAX_MESSAGE_BYTES, WS_PATH } from '../../shared/transport';
 import { createHost, type Host } from '../../electron/core/host';
 import { startWebShell, type WebShell } from '../../electron/web/server';
 import {
+  codeOf,
   connect,
-  cookiePair,
+  exchangeCode,
   get,
   INDEX_HTML,
   makeRendererDir,
@@ -39,26 +40,30 @@ afterEach(async () => {
   await removeDir(root);
 });
 
-const page = () => `/?token=${shell.token}`;
-const wsUrl = (token: string | null = shell.token) =>
-  `ws://127.0.0.1:${shell.port}${WS_PATH}${token === null ? '' : `?token=${encodeURIComponent(token)}`}`;
+const page = () => '/';
+const wsUrl = () => `ws://127.0.0.1:${shell.port}${WS_PATH}`;
+/** The subprotocols Atelier's page offers: the protocol, and the credential. */
+const protocols = (token: string = shell.token) => ['atelier', `atelier.token.${token}`];
 
 async function open(): Promise<TestSocket> {
-  const connection = await connect(wsUrl(), { origin: shell.origin });
+  const connection = await connect(wsUrl(), { origin: shell.origin, protocols: protocols() });
   if (connection.kind !== 'open') throw new Error(`refused with ${connection.status}`);
   sockets.push(connection.socket);
   return connection.socket;
 }
 
 describe('browser shell over HTTP', () => {
-  it('listens on 127.0.0.1 with a 43-character base64url token in its URL', () => {
-    expect(shell.url).toBe(`http://127.0.0.1:${shell.port}/?token=${shell.token}`);
+  it('listens on 127.0.0.1; its launch address carries a one-time code, never the credential', () => {
+    expect(shell.url).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:${shell.port}/#code=[A-Za-z0-9_-]{43}$`),
+    );
+    expect(shell.url).not.toContain(shell.token);
     expect(shell.origin).toBe(`http://127.0.0.1:${shell.port}`);
     expect(shell.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(shell.port).toBeGreaterThan(0);
+    expect(shell.launchUrl()).not.toBe(shell.url);
   });
 
-  it('serves the page with the token, its security headers and the cookie', async () => {
+  it('serves the page with its security headers and sets no cookie', async () => {
     const res = await get(shell.port, page());
     expect(res.status).toBe(200);
     expect(res.body).toBe(INDEX_HTML);
@@ -69,47 +74,67 @@ describe('browser shell over HTTP', () => {
     expect(res.headers['content-security-policy']).toBe(
       `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:${shell.port} ws://localhost:${shell.port}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'`,
     );
-    const setCookie = res.headers['set-cookie']?.[0] ?? '';
-    expect(setCookie).toBe(
-      `atelier_token_${shell.port}=${shell.token}; Path=/; HttpOnly; SameSite=Strict`,
-    );
+    expect(res.headers['set-cookie']).toBeUndefined();
   });
 
-  it('also serves /index.html with the token, and answers HEAD without a body', async () => {
-    expect((await get(shell.port, `/index.html?token=${shell.token}`)).status).toBe(200);
+  it('also serves /index.html, and answers HEAD without a body', async () => {
+    expect((await get(shell.port, '/index.html')).status).toBe(200);
     const head = await get(shell.port, page(), {}, 'HEAD');
     expect(head.status).toBe(200);
     expect(head.body).toBe('');
     expect(head.headers['content-length']).toBe(String(INDEX_HTML.length));
   });
 
-  it('answers 401 without the token or with a wrong one, with a plain sentence', async () => {
-    for (const target of ['/', '/assets/app.js', '/?token=', `/?token=${shell.token.slice(1)}x`]) {
-      const res = await get(shell.port, target);
-      expect(res.status, target).toBe(401);
-      expect(res.body).toMatch(/access code/);
-      expect(res.headers['set-cookie']).toBeUndefined();
-      expect(res.headers['content-security-policy']).toBeDefined();
-    }
-    const wrongCookie = await get(shell.port, '/assets/app.js', {
-      cookie: `atelier_token_${shell.port}=nope`,
-    });
-    expect(wrongCookie.status).toBe(401);
+  it('swaps each one-time code for the credential once, and sets no cookie doing it', async () => {
+    const code = codeOf(shell.url);
+    const first = await exchangeCode(shell.port, code);
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.body)).toEqual({ token: shell.token });
+    expect(first.headers['cache-control']).toBe('no-store');
+    expect(first.headers['set-cookie']).toBeUndefined();
+
+    const again = await exchangeCode(shell.port, code);
+    expect(again.status).toBe(401);
+    expect(again.body).toMatch(/already been used/);
+    expect(again.body).not.toContain(shell.token);
+
+    const other = codeOf(shell.launchUrl());
+    expect((await exchangeCode(shell.port, other)).status).toBe(200);
   });
 
-  it('serves the page’s own files with the cookie, with the right content types', async () => {
-    const cookie = cookiePair((await get(shell.port, page())).headers);
-    const js = await get(shell.port, '/assets/app.js', { cookie });
+  it('refuses a code from another site, without JSON, too long, or made up', async () => {
+    const code = codeOf(shell.launchUrl());
+    for (const origin of ['http://evil.example', `http://127.0.0.1:${shell.port + 1}`, 'null']) {
+      expect((await exchangeCode(shell.port, code, { origin })).status, origin).toBe(403);
+    }
+    const plain = await exchangeCode(shell.port, code, { 'content-type': 'text/plain' });
+    expect(plain.status).toBe(401);
+    const huge = await get(
+      shell.port,
+      '/session',
+      { origin: shell.origin, 'content-type': 'application/json' },
+      'POST',
+      JSON.stringify({ code: 'x'.repeat(5000) }),
+    );
+    expect(huge.status).toBe(401);
+    expect((await exchangeCode(shell.port, 'made-up')).status).toBe(401);
+    expect((await exchangeCode(shell.port, shell.token)).status).toBe(401);
+    // None of those used up the real code.
+    expect((await exchangeCode(shell.port, code)).status).toBe(200);
+  });
+
+  it('serves the page’s own files (the same for everyone), with the right content types', async () => {
+    const js = await get(shell.port, '/assets/app.js');
     expect(js.status).toBe(200);
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(js.body).toBe('export const ok = true;\n');
-    const css = await get(shell.port, '/assets/app.css', { cookie: `other=1; ${cookie}` });
+    const css = await get(shell.port, '/assets/app.css');
     expect(css.status).toBe(200);
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
-    expect((await get(shell.port, '/assets/missing.js', { cookie })).status).toBe(404);
+    expect((await get(shell.port, '/assets/missing.js')).status).toBe(404);
   });
 
-  it('answers 403 to a foreign Origin even with the token', async () => {
+  it('answers 403 to a foreign Origin', async () => {
     for (const origin of [
       'http://evil.example',
       'null',
@@ -144,7 +169,7 @@ describe('browser shell over HTTP', () => {
     await symlink(path.join(root, 'secret.txt'), path.join(rendererDir, 'link.txt'));
     await mkdir(path.join(rendererDir, 'sub'));
     await symlink(path.join(rendererDir, 'assets'), path.join(rendererDir, 'sub', 'inside'));
-    const t = `?token=${shell.token}`;
+    const t = '';
     for (const target of [
       `/../secret.txt${t}`,
       `/assets/../../secret.txt${t}`,
@@ -169,7 +194,7 @@ describe('browser shell over HTTP', () => {
     expect((await get(shell.port, `/assets/app.js${t}`)).status).toBe(200);
   });
 
-  it('answers only GET and HEAD', async () => {
+  it('answers only GET and HEAD (and the code exchange)', async () => {
     const res = await get(shell.port, page(), {}, 'POST');
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe('GET, HEAD');
@@ -177,36 +202,49 @@ describe('browser shell over HTTP', () => {
 });
 
 describe('browser shell over WebSocket', () => {
-  it('refuses a socket without the token or with a wrong one (401)', async () => {
-    for (const token of [null, '', 'wrong', shell.token.toUpperCase()]) {
-      const connection = await connect(wsUrl(token), { origin: shell.origin });
+  it('refuses a socket without the credential or with a wrong one (401)', async () => {
+    for (const offered of [
+      [],
+      ['atelier'],
+      protocols('wrong'),
+      protocols(shell.token.toUpperCase()),
+    ]) {
+      const connection = await connect(wsUrl(), { origin: shell.origin, protocols: offered });
       expect(connection.kind).toBe('refused');
       if (connection.kind === 'refused') expect(connection.status).toBe(401);
     }
+    // The credential in the URL, or a launch code, lets nothing in.
+    for (const query of [`?token=${shell.token}`, `?code=${codeOf(shell.launchUrl())}`]) {
+      const connection = await connect(`${wsUrl()}${query}`, { origin: shell.origin });
+      expect(connection).toMatchObject({ kind: 'refused', status: 401 });
+    }
   });
 
-  it('accepts the cookie instead of ?token= for the socket', async () => {
-    const cookie = cookiePair((await get(shell.port, page())).headers);
-    const connection = await connect(wsUrl(null), { origin: shell.origin, headers: { cookie } });
-    expect(connection.kind).toBe('open');
-    if (connection.kind === 'open') sockets.push(connection.socket);
+  it('accepts the credential in the subprotocol list and speaks "atelier"', async () => {
+    const socket = await open();
+    expect(socket.ws.protocol).toBe('atelier');
   });
 
   it('refuses a socket with a foreign Origin or none at all (403)', async () => {
     for (const origin of ['http://evil.example', undefined]) {
-      const connection = await connect(wsUrl(), origin === undefined ? {} : { origin });
+      const connection = await connect(
+        wsUrl(),
+        origin === undefined ? { protocols: protocols() } : { origin, protocols: protocols() },
+      );
       expect(connection).toMatchObject({ kind: 'refused', status: 403 });
     }
     const badHost = await connect(wsUrl(), {
       origin: shell.origin,
+      protocols: protocols(),
       headers: { host: `evil.example:${shell.port}` },
     });
     expect(badHost).toMatchObject({ kind: 'refused', status: 403 });
   });
 
   it('has no socket at another path', async () => {
-    const connection = await connect(`ws://127.0.0.1:${shell.port}/other?token=${shell.token}`, {
+    const connection = await connect(`ws://127.0.0.1:${shell.port}/other`, {
       origin: shell.origin,
+      protocols: protocols(),
     });
     expect(connection).toMatchObject({ kind: 'refused', status: 404 });
   });

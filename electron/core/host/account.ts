@@ -2,6 +2,9 @@
  * The account calls (shared/calls/account.ts): the key's status, set, test and forget; the balance;
  * and the account.changed event. The key goes into the vault and to Stability, and nowhere else:
  * no answer, event, log line or error here ever holds it.
+ *
+ * Every call works on the key of the API address in force: a key stored for one address is never
+ * tested against, or sent to, another (changing the address means entering a key for it).
  */
 import type {
   AccountState,
@@ -14,6 +17,7 @@ import { PlainError } from '../errors';
 import type { Handlers } from '../rpc/dispatch';
 import { createStabilityClient, StabilityError } from '../stability';
 import { validateKeyFormat, VaultError, type VaultStatus } from '../vault';
+import { DEFAULT_API_BASE } from './api-base';
 import type { Services } from './services';
 
 export type AccountCallName =
@@ -42,6 +46,8 @@ export const MESSAGES = {
   network:
     "Atelier can't reach Stability. Check your internet connection (and the API address in Settings), then try again.",
   noKey: 'There is no key to test yet. Paste your Stability API key first.',
+  noKeyFor: (address: string) =>
+    `There is no key for the API address ${address} yet. A key is sent only to the address it was entered for: paste the key for this address first.`,
   saved: 'Key saved.',
 } as const;
 
@@ -51,6 +57,7 @@ function formatCredits(credits: number): string {
 
 function statusOf(status: VaultStatus): KeyStatus {
   const out: KeyStatus = {
+    address: status.address,
     hasKey: status.hasKey,
     last4: status.last4,
     source: status.source,
@@ -89,7 +96,7 @@ export function createAccount(options: AccountOptions): Account {
   const where = () => (services.sandboxMode() ? 'sandbox' : services.apiBase());
 
   async function state(): Promise<AccountState> {
-    const key = statusOf(await vault.status());
+    const key = statusOf(await vault.status(services.apiBase()));
     const here = where();
     return {
       key,
@@ -114,8 +121,8 @@ export function createAccount(options: AccountOptions): Account {
     );
   });
 
-  async function testKey(key: string): Promise<KeyTestResult> {
-    const base = services.apiBase();
+  /** Asks `base` (the address the key was read or entered for) for the balance with `key`. */
+  async function testKey(key: string, base: string): Promise<KeyTestResult> {
     const client = createStabilityClient({
       baseUrl: base,
       apiKey: key,
@@ -134,50 +141,57 @@ export function createAccount(options: AccountOptions): Account {
   }
 
   const handlers: Account['handlers'] = {
-    'key.status': async () => statusOf(await vault.status()),
+    'key.status': async () => statusOf(await vault.status(services.apiBase())),
 
     'key.set': async ({ key, sessionOnly }) => {
+      const base = services.apiBase();
       try {
-        await vault.setKey(key, sessionOnly ? { sessionOnly: true } : {});
+        await vault.setKey(base, key, sessionOnly ? { sessionOnly: true } : {});
       } catch (error) {
         plain(error);
       }
       known = null;
       services.accountChanged();
-      return statusOf(await vault.status());
+      return statusOf(await vault.status(base));
     },
 
     'key.test': async ({ key }) => {
       if (key !== undefined) {
         const checked = validateKeyFormat(key);
         if (!checked.ok) return { ok: false, problem: 'format', message: checked.message };
-        return testKey(checked.key);
+        return testKey(checked.key, services.apiBase());
       }
+      // One address for both the read and the request: the key read is the one bound to it.
+      const base = services.apiBase();
       let stored: string | null;
       try {
-        stored = await vault.getKey();
+        stored = await vault.getKey(base);
       } catch (error) {
         if (error instanceof VaultError)
           return { ok: false, problem: 'other', message: error.message };
         throw error;
       }
-      if (stored === null) return { ok: false, problem: 'no_key', message: MESSAGES.noKey };
-      const result = await testKey(stored);
+      if (stored === null) {
+        const message = base === DEFAULT_API_BASE ? MESSAGES.noKey : MESSAGES.noKeyFor(base);
+        return { ok: false, problem: 'no_key', message };
+      }
+      const result = await testKey(stored, base);
       if (result.ok && result.credits !== undefined && !services.sandboxMode()) {
-        remember(services.apiBase(), result.credits);
+        remember(base, result.credits);
       }
       return result;
     },
 
     'key.forget': async () => {
+      const base = services.apiBase();
       try {
-        await vault.forgetKey();
+        await vault.forgetKey(base);
       } catch (error) {
         plain(error);
       }
       known = null;
       services.accountChanged();
-      return statusOf(await vault.status());
+      return statusOf(await vault.status(base));
     },
 
     'account.get': () => state(),

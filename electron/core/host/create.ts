@@ -35,12 +35,7 @@ import type { Handlers } from '../rpc/dispatch';
 import type { StabilityClient } from '../stability';
 
 export type CreateCallName =
-  | 'jobs.add'
-  | 'jobs.list'
-  | 'jobs.cancel'
-  | 'jobs.retry'
-  | 'jobs.remove'
-  | 'results.preview';
+  'jobs.add' | 'jobs.list' | 'jobs.cancel' | 'jobs.retry' | 'jobs.remove' | 'results.preview';
 
 export interface CreateOptions {
   /** The app's data folder: the queue lives in <dataDir>/jobs. */
@@ -78,7 +73,6 @@ const KIND_OF_INPUT_ENDPOINT: Partial<Record<CreateEndpoint, 'image-to-image' | 
   'upscale.conservative': 'upscale',
   'upscale.creative': 'upscale',
 };
-
 
 /** The job as the renderer sees it. */
 export function viewOf(job: Job): JobView {

@@ -7,7 +7,9 @@
  *   ATELIER_DATA_DIR    the data folder (settings.json); wins over options.dataDir and the OS default
  *   STABILITY_API_KEY   a key for this run only: never stored, never sent to the renderer, never logged
  *   STABILITY_API_BASE  another base URL for the API (default https://api.stability.ai); the
- *                       person's apiBaseUrl setting overrides it
+ *                       person's apiBaseUrl setting overrides it. STABILITY_API_KEY is bound to
+ *                       it: that key goes to this address only. https only, except plain http
+ *                       on this computer (127.0.0.0/8, [::1], localhost); anything else is refused
  */
 import path from 'node:path';
 import {
@@ -21,7 +23,7 @@ import { PlainError } from '../errors';
 import { createDispatch, type Dispatch, type Handlers } from '../rpc/dispatch';
 import { createEventHub } from '../rpc/events';
 import { defaultLibraryDir, openSettings, resolveDataDir, type SettingsStore } from '../settings';
-import { DEFAULT_API_BASE, isInvalidEnvApiBase, resolveApiBase } from './api-base';
+import { envApiBaseProblem, resolveApiBase } from './api-base';
 import { describeError, redact } from './redact';
 import { createServices, type Services } from './services';
 import { createAccount } from './account';
@@ -50,6 +52,11 @@ export const APP_NAME = 'Atelier';
 
 export interface HostOptions {
   shell: ShellKind;
+  /**
+   * Where the page finds the library's images (library.folder's mediaBase): the browser shell's
+   * per-run secret path. Default: atelier-media://library in Electron, '' otherwise.
+   */
+  mediaBase?: string;
   version: string;
   /** The shell's data folder (Electron: app.getPath('userData')); ATELIER_DATA_DIR wins over it. */
   dataDir?: string;
@@ -118,11 +125,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   const dataDir = resolveDataDir({ dataDir: options.dataDir, env, platform });
   const settings = await openSettings({ dir: dataDir, onWarning: log });
-  if (isInvalidEnvApiBase(env)) {
-    log(
-      `STABILITY_API_BASE is not an http or https address without credentials, so it is ignored and ${DEFAULT_API_BASE} is used. Fix or unset it, then restart.`,
-    );
-  }
+  const baseProblem = envApiBaseProblem(env);
+  if (baseProblem !== null) log(baseProblem);
   // The library folder, resolved here once for every service: --library for this run, else the
   // setting, else <Pictures>/Atelier.
   const runLibraryDir = nonEmpty(options.libraryDir);
@@ -187,6 +191,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     folder: libraryFolder,
     shell: options.shell,
     inputs,
+    ...(options.mediaBase !== undefined ? { mediaBase: options.mediaBase } : {}),
     emit: (event, payload) => hub.emit(event, payload),
     log,
     ...(libraryOverride === null

@@ -56,6 +56,8 @@ export interface LibraryServiceOptions {
   shell: ShellKind;
   /** Staged pictures: library.import takes their ids. */
   inputs: Pick<InputsService, 'require' | 'read'>;
+  /** Where the page finds the images (library.folder's mediaBase); by default the shell's own. */
+  mediaBase?: string;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
   /** The OS trash (Electron: shell.trashItem); without it deleted files wait in .atelier/trash. */
   trash?: TrashFunction;
@@ -126,7 +128,6 @@ function recipeOf(sidecar: Sidecar): LibraryRecipe {
       : null,
   };
 }
-
 
 function notFound(): PlainError {
   return new PlainError(
@@ -358,7 +359,7 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
       Promise.resolve({
         dir: dir(),
         isDefault: !options.folder().chosen,
-        mediaBase: options.shell === 'electron' ? ELECTRON_MEDIA_BASE : '',
+        mediaBase: options.mediaBase ?? (options.shell === 'electron' ? ELECTRON_MEDIA_BASE : ''),
         canReveal: options.reveal !== undefined,
       }),
   };

@@ -5,7 +5,7 @@
  * Names other modules import (keep them stable):
  *   createServices(options: ServicesOptions): Promise<Services>
  *   interface Services {
- *     vault: Vault;                         // the key: keychain / STABILITY_API_KEY / session-only
+ *     vault: Vault;                         // keys per API address: keychain / STABILITY_API_KEY / session
  *     client(): Promise<ApiClient>;         // { client, sandbox }: the API in force right now
  *     sandbox(): Promise<Sandbox>;          // the in-process Sandbox, started lazily on 127.0.0.1
  *     sandboxMode(): boolean;               // settings.sandboxMode
@@ -25,7 +25,7 @@ import type { SettingsStore } from '../settings';
 import { SANDBOX_API_KEY, startSandbox, type Sandbox, type SandboxOptions } from '../sandbox';
 import { createStabilityClient, type StabilityClient } from '../stability';
 import { createVault, type KeychainStoreOptions, type Vault } from '../vault';
-import { resolveApiBase } from './api-base';
+import { DEFAULT_API_BASE, resolveApiBase } from './api-base';
 
 export interface ApiClient {
   client: StabilityClient;
@@ -70,9 +70,17 @@ export interface Services {
 export const NO_KEY_MESSAGE =
   'There is no Stability API key yet. Add your key in Settings, or turn on Sandbox mode to try Atelier for free.';
 
+/** The sentence when there is no key for an address other than Stability's own. */
+export function noKeyForAddressMessage(address: string): string {
+  return `There is no Stability API key for the API address ${address} yet. A key is sent only to the address it was entered for: add the key for this address in Settings, or turn on Sandbox mode to try Atelier for free.`;
+}
+
 export class NoKeyError extends PlainError {
-  constructor() {
-    super('no_key', NO_KEY_MESSAGE);
+  constructor(address: string = DEFAULT_API_BASE) {
+    super(
+      'no_key',
+      address === DEFAULT_API_BASE ? NO_KEY_MESSAGE : noKeyForAddressMessage(address),
+    );
     this.name = 'NoKeyError';
   }
 }
@@ -107,8 +115,9 @@ export function createServices(options: ServicesOptions): Promise<Services> {
     if (!client) {
       client = createStabilityClient({
         baseUrl,
+        // The key bound to this client's address only: a key never follows a change of address.
         apiKey: async () => {
-          const key = await vault.getKey();
+          const key = await vault.getKey(baseUrl);
           if (key === null) throw new NoKeyError();
           return key;
         },
@@ -154,8 +163,9 @@ export function createServices(options: ServicesOptions): Promise<Services> {
         });
         return { client: sandboxClient, sandbox: true };
       }
-      if (!(await vault.status()).hasKey) throw new NoKeyError();
-      return { client: realClient(apiBase()), sandbox: false };
+      const base = apiBase();
+      if (!(await vault.status(base)).hasKey) throw new NoKeyError(base);
+      return { client: realClient(base), sandbox: false };
     },
     sandbox,
     sandboxMode: () => settings.get().sandboxMode,

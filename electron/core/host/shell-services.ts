@@ -12,6 +12,8 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { InputView } from '../../../shared/api';
 import { PlainError } from '../errors';
+import { openImage } from '../images/open';
+import { LIBRARY_LIMITS, readBounded } from '../library';
 import type { Handlers } from '../rpc/dispatch';
 
 export interface ShellServices {
@@ -25,6 +27,8 @@ export interface ShellServices {
   reveal(absolutePath: string): void;
   /** Starts dragging a file out of the app's window (checked: inside the library). */
   startDrag(absolutePath: string): void;
+  /** Puts a PNG picture on the system clipboard; rejects when the system cannot take it. */
+  copyImage(png: Uint8Array): Promise<void>;
 }
 
 type ShellCall =
@@ -32,7 +36,8 @@ type ShellCall =
   | 'dialog.saveImage'
   | 'dialog.chooseFolder'
   | 'app.revealLibrary'
-  | 'app.startDrag';
+  | 'app.startDrag'
+  | 'app.copyImage';
 
 const NOT_HERE =
   'This only works in the Atelier desktop app. In the browser, use your browser’s own file controls instead.';
@@ -47,7 +52,7 @@ export async function libraryImagePath(libraryDir: string, relative: string): Pr
   const refuse = () =>
     new PlainError(
       'invalid_request',
-      'Atelier can only drag pictures that are in its library. Open the Library and try again.',
+      'Atelier can only do that with pictures that are in its library. Open the Library and try again.',
     );
   if (path.isAbsolute(relative) || /^[a-zA-Z]:/.test(relative) || relative.includes('\0')) {
     throw refuse();
@@ -105,6 +110,15 @@ export interface ShellHandlerOptions {
   folders: FolderGate;
 }
 
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** The picture as PNG bytes: a PNG as it is, anything else (JPEG, WebP) converted. */
+async function asPng(file: string): Promise<Uint8Array> {
+  const { bytes } = await readBounded(file, LIBRARY_LIMITS.imageBytes);
+  if (Buffer.from(bytes.subarray(0, 8)).equals(PNG_SIGNATURE)) return bytes;
+  return openImage(bytes).png().toBuffer();
+}
+
 /** The handlers of the shell calls: through `services`, or 'not_available' without one. */
 export function shellHandlers(
   services: ShellServices | undefined,
@@ -138,6 +152,19 @@ export function shellHandlers(
     'app.startDrag': async ({ path: relative }) => {
       const shell = need();
       shell.startDrag(await libraryImagePath(libraryDir(), relative));
+      return {};
+    },
+    'app.copyImage': async ({ path: relative }) => {
+      const shell = need();
+      const file = await libraryImagePath(libraryDir(), relative);
+      try {
+        await shell.copyImage(await asPng(file));
+      } catch {
+        throw new PlainError(
+          'copy_failed',
+          'The image could not be copied. Try again, or use Reveal in folder and copy the file.',
+        );
+      }
       return {};
     },
   };

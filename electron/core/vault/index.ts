@@ -16,12 +16,13 @@ export {
   validateKeyFormat,
   type KeyFormatResult,
 } from './format';
-export { createEnvStore, ENV_KEY_NAME, envKeyProblem } from './env';
+export { createEnvStore, ENV_BASE_NAME, ENV_KEY_NAME, envKeyAddress, envKeyProblem } from './env';
 export { createMemoryStore } from './memory';
 export {
   createKeychainStore,
   describeKeychainFailure,
   KEYCHAIN_ACCOUNT,
+  keychainAccountFor,
   KEYCHAIN_SERVICE,
   KeychainUnavailableError,
   type KeychainStoreOptions,

@@ -4,12 +4,21 @@
  * kernel keyring by a silent fallback.
  */
 import { AsyncEntry } from '@napi-rs/keyring';
+import { DEFAULT_API_ADDRESS } from '../../../shared/api-address';
 import { scrubSecrets } from './format';
 import type { KeyStore } from './types';
 
 export const KEYCHAIN_SERVICE = 'Atelier';
 export const KEYCHAIN_ACCOUNT = 'stability-api-key';
 const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * The keychain account of the key for one API address: Stability's own address keeps the account
+ * every earlier Atelier used; any other address has its own ("stability-api-key for <address>").
+ */
+export function keychainAccountFor(address: string, account: string = KEYCHAIN_ACCOUNT): string {
+  return address === DEFAULT_API_ADDRESS ? account : `${account} for ${address}`;
+}
 
 /** The part of @napi-rs/keyring's AsyncEntry the store uses (a seam for tests). */
 export interface KeyringEntry {
@@ -69,7 +78,7 @@ export function describeKeychainFailure(error: unknown, ...secrets: (string | nu
   return `it answered with an error ("${short}")`;
 }
 
-/** The key in the OS keychain, under service "Atelier", account "stability-api-key". */
+/** Keys in the OS keychain, under service "Atelier", one account per API address. */
 export function createKeychainStore(options: KeychainStoreOptions = {}): KeyStore {
   const service = options.service ?? KEYCHAIN_SERVICE;
   const account = options.account ?? KEYCHAIN_ACCOUNT;
@@ -77,12 +86,13 @@ export function createKeychainStore(options: KeychainStoreOptions = {}): KeyStor
   const make = options.createEntry ?? defaultEntry;
 
   async function withEntry<T>(
+    address: string,
     secret: string | null,
     use: (entry: KeyringEntry, signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
     try {
       // The constructor itself throws when, on Linux, there is no session bus.
-      const entry = make(service, account);
+      const entry = make(service, keychainAccountFor(address, account));
       return await use(entry, AbortSignal.timeout(timeoutMs));
     } catch (error) {
       throw new KeychainUnavailableError(describeKeychainFailure(error, secret));
@@ -91,14 +101,15 @@ export function createKeychainStore(options: KeychainStoreOptions = {}): KeyStor
 
   return {
     kind: 'keychain',
-    read: () =>
-      withEntry(null, async (entry, signal) => {
+    read: (address) =>
+      withEntry(address, null, async (entry, signal) => {
         const value = await entry.getPassword(signal);
         return value !== null && value.length > 0 ? value : null;
       }),
-    write: (key) => withEntry(key, (entry, signal) => entry.setPassword(key, signal)),
-    remove: () =>
-      withEntry(null, async (entry, signal) => {
+    write: (address, key) =>
+      withEntry(address, key, (entry, signal) => entry.setPassword(key, signal)),
+    remove: (address) =>
+      withEntry(address, null, async (entry, signal) => {
         await entry.deleteCredential(signal);
       }),
   };

@@ -1,23 +1,23 @@
 import type { KeySource, KeyStore } from './types';
 
 /**
- * Keeps the key in this process's memory only: for "this session only", and in tests (where
- * `kind: 'keychain'` stands in for a working keychain).
+ * Keeps keys (one per API address) in this process's memory only: for "this session only", and in
+ * tests (where `kind: 'keychain'` stands in for a working keychain).
  */
 export function createMemoryStore(
-  initial: string | null = null,
+  initial: ReadonlyMap<string, string> = new Map(),
   kind: KeySource = 'session',
 ): KeyStore {
-  let key = initial;
+  const keys = new Map(initial);
   return {
     kind,
-    read: () => Promise.resolve(key),
-    write: (next) => {
-      key = next;
+    read: (address) => Promise.resolve(keys.get(address) ?? null),
+    write: (address, key) => {
+      keys.set(address, key);
       return Promise.resolve();
     },
-    remove: () => {
-      key = null;
+    remove: (address) => {
+      keys.delete(address);
       return Promise.resolve();
     },
   };

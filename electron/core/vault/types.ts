@@ -1,12 +1,17 @@
 /**
- * The vault holds the Stability API key. The key never leaves the core: the renderer can learn
+ * The vault holds the Stability API keys. The key never leaves the core: the renderer can learn
  * whether a key is set and its last four characters, set one, or forget it; only the core reads it.
+ *
+ * Every key is bound to the API address it was given for (see shared/api-address.ts): the vault
+ * answers only for that address, so changing the address never sends a key somewhere new.
  */
 
 /** Where the key in use comes from. */
 export type KeySource = 'keychain' | 'env' | 'session';
 
 export interface VaultStatus {
+  /** The API address this status is for (canonical spelling). */
+  address: string;
   hasKey: boolean;
   /** The last four characters of the key in use, or null when there is none. */
   last4: string | null;
@@ -25,17 +30,25 @@ export interface SetKeyOptions {
   sessionOnly?: boolean;
 }
 
+/**
+ * Every method takes the API address the key is for. A key is answered only for the address it was
+ * stored (or given in STABILITY_API_KEY) for; an address the policy refuses has no key at all.
+ */
 export interface Vault {
-  status(): Promise<VaultStatus>;
-  /** The key in use, for the core's HTTP client only. Never send it to the renderer or a log. */
-  getKey(): Promise<string | null>;
-  /** Checks the format, then stores the trimmed key. Throws VaultError with a plain sentence. */
-  setKey(key: string, options?: SetKeyOptions): Promise<void>;
-  /** Removes the stored key (keychain and session). A key from STABILITY_API_KEY stays for the run. */
-  forgetKey(): Promise<void>;
+  status(address: string): Promise<VaultStatus>;
+  /**
+   * The key for this address, for the core's HTTP client talking to that address only. Never send
+   * it to the renderer, a log, or any other address.
+   */
+  getKey(address: string): Promise<string | null>;
+  /** Checks the format, then stores the trimmed key for this address. Throws VaultError. */
+  setKey(address: string, key: string, options?: SetKeyOptions): Promise<void>;
+  /** Removes this address's stored key (keychain and session). STABILITY_API_KEY stays for the run. */
+  forgetKey(address: string): Promise<void>;
 }
 
-export type VaultErrorCode = 'invalid_key_format' | 'keychain_unavailable' | 'env_key_read_only';
+export type VaultErrorCode =
+  'invalid_key_format' | 'keychain_unavailable' | 'env_key_read_only' | 'address_refused';
 
 /** A failure meant for the person. Its message is a plain sentence and never contains the key. */
 export class VaultError extends Error {
@@ -48,12 +61,12 @@ export class VaultError extends Error {
 }
 
 /**
- * A single place a key can be kept (keychain, environment, memory). The composed vault decides
- * which one is used.
+ * A single place keys can be kept (keychain, environment, memory), one per API address (given in
+ * canonical spelling). The composed vault decides which one is used.
  */
 export interface KeyStore {
   readonly kind: KeySource;
-  read(): Promise<string | null>;
-  write(key: string): Promise<void>;
-  remove(): Promise<void>;
+  read(address: string): Promise<string | null>;
+  write(address: string, key: string): Promise<void>;
+  remove(address: string): Promise<void>;
 }

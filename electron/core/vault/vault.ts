@@ -1,10 +1,17 @@
 /**
- * The vault the core uses: a key from STABILITY_API_KEY wins for the run; otherwise a key kept for
- * this session only (when the person asked for that); otherwise the OS keychain. When the keychain
- * cannot be used, the vault says so in a plain sentence and offers the session-only fallback.
+ * The vault the core uses, per API address: a key from STABILITY_API_KEY wins for the run (at the
+ * address it was given with); otherwise a key kept for this session only (when the person asked
+ * for that); otherwise the OS keychain. When the keychain cannot be used, the vault says so in a
+ * plain sentence and offers the session-only fallback. An address the policy refuses
+ * (shared/api-address.ts) has no key, and none can be stored for it.
  */
+import {
+  API_ADDRESS_RULE,
+  canonicalApiAddress,
+  DEFAULT_API_ADDRESS,
+} from '../../../shared/api-address';
 import { last4, validateKeyFormat } from './format';
-import { createEnvStore } from './env';
+import { createEnvStore, ENV_BASE_NAME, ENV_KEY_NAME } from './env';
 import {
   createKeychainStore,
   KeychainUnavailableError,
@@ -42,13 +49,15 @@ function reasonOf(error: unknown): string | null {
 export function composeVault(parts: VaultParts): Vault {
   const env = parts.env ?? null;
   const keychain = parts.keychain;
-  const session = parts.session ?? createMemoryStore(null, 'session');
+  const session = parts.session ?? createMemoryStore(new Map(), 'session');
 
   /** Reads the keychain; a keychain failure becomes { problem } and anything else is rethrown. */
-  async function readKeychain(): Promise<{ key: string | null; problem: string | null }> {
+  async function readKeychain(
+    address: string,
+  ): Promise<{ key: string | null; problem: string | null }> {
     if (!keychain) return { key: null, problem: NO_KEYCHAIN };
     try {
-      return { key: await keychain.read(), problem: null };
+      return { key: await keychain.read(address), problem: null };
     } catch (error) {
       const reason = reasonOf(error);
       if (reason === null) throw error;
@@ -60,11 +69,27 @@ export function composeVault(parts: VaultParts): Vault {
     return new VaultError('keychain_unavailable', keychainProblemSentence(reason));
   }
 
+  /** The canonical spelling of an allowed address; throws for one the policy refuses. */
+  function allowed(address: string): string {
+    const canonical = canonicalApiAddress(address);
+    if (canonical === null) {
+      throw new VaultError(
+        'address_refused',
+        `Atelier keeps no key for this API address: it ${API_ADDRESS_RULE}. Change the API address in Settings.`,
+      );
+    }
+    return canonical;
+  }
+
   return {
-    async status(): Promise<VaultStatus> {
-      const envKey = env ? await env.read() : null;
-      const sessionKey = await session.read();
-      const { key: keychainKey, problem } = await readKeychain();
+    async status(given: string): Promise<VaultStatus> {
+      const address = canonicalApiAddress(given);
+      if (address === null) {
+        return { address: given, hasKey: false, last4: null, source: null, keychain: 'available' };
+      }
+      const envKey = env ? await env.read(address) : null;
+      const sessionKey = await session.read(address);
+      const { key: keychainKey, problem } = await readKeychain(address);
       const [key, source] =
         envKey !== null
           ? [envKey, 'env' as const]
@@ -74,6 +99,7 @@ export function composeVault(parts: VaultParts): Vault {
               ? [keychainKey, 'keychain' as const]
               : [null, null];
       const status: VaultStatus = {
+        address,
         hasKey: key !== null,
         last4: key !== null ? last4(key) : null,
         source,
@@ -83,41 +109,46 @@ export function composeVault(parts: VaultParts): Vault {
       return status;
     },
 
-    async getKey(): Promise<string | null> {
-      const envKey = env ? await env.read() : null;
+    async getKey(given: string): Promise<string | null> {
+      const address = canonicalApiAddress(given);
+      if (address === null) return null;
+      const envKey = env ? await env.read(address) : null;
       if (envKey !== null) return envKey;
-      const sessionKey = await session.read();
+      const sessionKey = await session.read(address);
       if (sessionKey !== null) return sessionKey;
-      const { key, problem } = await readKeychain();
+      const { key, problem } = await readKeychain(address);
       if (problem !== null && problem !== NO_KEYCHAIN) throw unavailable(problem);
       return key;
     },
 
-    async setKey(input: string, options: SetKeyOptions = {}): Promise<void> {
+    async setKey(given: string, input: string, options: SetKeyOptions = {}): Promise<void> {
+      const address = allowed(given);
       const checked = validateKeyFormat(input);
       if (!checked.ok) throw new VaultError('invalid_key_format', checked.message);
       if (options.sessionOnly) {
-        await session.write(checked.key);
+        await session.write(address, checked.key);
         return;
       }
       if (!keychain) throw unavailable(NO_KEYCHAIN);
       try {
-        await keychain.write(checked.key);
+        await keychain.write(address, checked.key);
       } catch (error) {
         const reason = reasonOf(error);
         if (reason === null) throw error;
         throw unavailable(reason);
       }
       // The stored key replaces any key kept for this session only.
-      await session.remove();
+      await session.remove(address);
     },
 
-    async forgetKey(): Promise<void> {
-      const hadSessionKey = (await session.read()) !== null;
-      await session.remove();
+    async forgetKey(given: string): Promise<void> {
+      const address = canonicalApiAddress(given);
+      if (address === null) return;
+      const hadSessionKey = (await session.read(address)) !== null;
+      await session.remove(address);
       if (!keychain) return;
       try {
-        await keychain.remove();
+        await keychain.remove(address);
       } catch (error) {
         const reason = reasonOf(error);
         if (reason === null) throw error;
@@ -148,12 +179,16 @@ export function createVault(options: CreateVaultOptions = {}): Vault {
 }
 
 export interface MemoryVaultOptions {
-  /** A key already stored. */
+  /** A key already stored, for Stability's own address (or `keyAddress`). */
   key?: string | null;
+  /** The address `key` was stored for; Stability's own address by default. */
+  keyAddress?: string;
   /** 'working' (default) behaves like a keychain that answers; 'broken' like one that cannot be reached. */
   keychain?: 'working' | 'broken';
   /** Simulated STABILITY_API_KEY. */
   envKey?: string | null;
+  /** Simulated STABILITY_API_BASE (what envKey is bound to). */
+  envBase?: string;
 }
 
 /** A vault that keeps everything in memory, for tests and for the Sandbox-only browser shell. */
@@ -167,9 +202,17 @@ export function createMemoryVault(options: MemoryVaultOptions = {}): Vault {
       Promise.reject(new KeychainUnavailableError('the keychain is simulated as broken')),
   };
   const envKey = options.envKey ?? null;
+  const stored = new Map<string, string>();
+  const keyAddress = canonicalApiAddress(options.keyAddress ?? DEFAULT_API_ADDRESS);
+  if (options.key != null && keyAddress !== null) stored.set(keyAddress, options.key);
   return composeVault({
-    env: envKey !== null ? createMemoryStore(envKey, 'env') : null,
-    keychain:
-      options.keychain === 'broken' ? broken : createMemoryStore(options.key ?? null, 'keychain'),
+    env:
+      envKey !== null
+        ? createEnvStore({
+            [ENV_KEY_NAME]: envKey,
+            ...(options.envBase !== undefined ? { [ENV_BASE_NAME]: options.envBase } : {}),
+          })
+        : null,
+    keychain: options.keychain === 'broken' ? broken : createMemoryStore(stored, 'keychain'),
   });
 }

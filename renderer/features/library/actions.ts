@@ -2,7 +2,7 @@
  * What the Library hands to other places: an image as Create's input, a recipe as Create's
  * settings, two images to Compare; and the clipboard.
  */
-import type { LibraryItem } from '../../../shared/api';
+import { AtelierError, type LibraryItem } from '../../../shared/api';
 import { ASPECT_RATIOS, STYLE_PRESETS } from '../../../shared/endpoints';
 import { getBridge } from '../../state/bridge';
 import { messageOf } from '../../state/connection';
@@ -69,22 +69,40 @@ export function compareTwo(a: string, b: string): void {
   useNavigation.getState().goTo('compare');
 }
 
-/** Copies the image to the clipboard as PNG (the one format every program pastes). */
+/**
+ * Copies the image to the clipboard as PNG (the one format every program pastes). The core does it
+ * through the desktop app's own clipboard (the window may not write to it); where the core cannot
+ * (the browser shell answers 'not_available'), the browser's clipboard does.
+ */
 export async function copyImage(item: LibraryItem): Promise<void> {
   try {
-    const response = await fetch(mediaUrl(useLibrary.getState().folder, item));
-    if (!response.ok) throw new Error('missing');
-    let blob = await response.blob();
-    if (blob.type !== 'image/png') {
-      const bitmap = await createImageBitmap(blob);
-      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-      canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
-      bitmap.close();
-      blob = await canvas.convertToBlob({ type: 'image/png' });
+    await getBridge().invoke('app.copyImage', { path: item.path });
+    toast('Copied the image.');
+    return;
+  } catch (error) {
+    if (!(error instanceof AtelierError && error.code === 'not_available')) {
+      toast(messageOf(error));
+      return;
     }
-    await navigator.clipboard.write([new ClipboardItem({ 'image/png': blob })]);
+  }
+  try {
+    await copyInBrowser(item);
     toast('Copied the image.');
   } catch {
     toast('The image could not be copied. Try again, or use Reveal in folder and copy the file.');
   }
+}
+
+async function copyInBrowser(item: LibraryItem): Promise<void> {
+  const response = await fetch(mediaUrl(useLibrary.getState().folder, item));
+  if (!response.ok) throw new Error('missing');
+  let blob = await response.blob();
+  if (blob.type !== 'image/png') {
+    const bitmap = await createImageBitmap(blob);
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
+    bitmap.close();
+    blob = await canvas.convertToBlob({ type: 'image/png' });
+  }
+  await navigator.clipboard.write([new ClipboardItem({ 'image/png': blob })]);
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
+import { DEFAULT_API_ADDRESS } from '../../../shared/api';
 import { ENDPOINTS, type EndpointSpec } from '../../../shared/endpoints';
-import { messageOf, useAccount } from '../../state';
+import { messageOf, useAccount, useSettings } from '../../state';
 import { KeyForm } from './KeyForm';
 
 /** The cheapest and dearest single image among the generate endpoints, from the endpoint table. */
@@ -23,6 +24,10 @@ export function generateCostRange(
  */
 export function Welcome() {
   const keychainProblem = useAccount((s) => s.account?.key.keychainProblem);
+  const address = useAccount((s) => s.account?.key.address ?? DEFAULT_API_ADDRESS);
+  const addressSetting = useSettings((s) => s.settings?.apiBaseUrl ?? null);
+  const updateSettings = useSettings((s) => s.update);
+  const otherAddress = address !== DEFAULT_API_ADDRESS;
   const setSandbox = useAccount((s) => s.setSandbox);
   const [sandboxError, setSandboxError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
@@ -56,11 +61,30 @@ export function Welcome() {
 
         <section className="welcome__section" aria-labelledby="welcome-key-heading">
           <h2 className="welcome__heading" id="welcome-key-heading">
-            Use your Stability API key
+            {otherAddress ? 'Enter the key for this API address' : 'Use your Stability API key'}
           </h2>
+          {otherAddress ? (
+            <div className="welcome__address" role="note">
+              <p>
+                Atelier sends its requests to <span className="mono">{address}</span>. A key is sent
+                only to the address it was entered for, so paste the key to use with this one. Keys
+                you entered for other addresses stay where they are.
+              </p>
+              {addressSetting !== null ? (
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => void updateSettings({ apiBaseUrl: null })}
+                >
+                  Reset the API address
+                </button>
+              ) : null}
+            </div>
+          ) : null}
           <KeyForm keychainProblem={keychainProblem} autoFocus />
           <p className="welcome__fine">
-            The key is kept in your system keychain and is only ever sent to Stability.
+            The key is kept in your system keychain and is only ever sent to{' '}
+            {otherAddress ? <span className="mono">{address}</span> : 'Stability'}.
           </p>
         </section>
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { KeyStatus } from '../../../shared/api';
+import { DEFAULT_API_ADDRESS, type KeyStatus } from '../../../shared/api';
 import { formatCredits, messageOf, useAccount, useSettings } from '../../state';
 import { KeyForm } from '../onboarding/KeyForm';
 import { SettingRow } from './SettingRow';
@@ -16,6 +16,32 @@ function whereKept(key: KeyStatus): string {
 }
 
 type Answer = { tone: 'ok' | 'error'; text: string } | null;
+
+/** What the API key row says: which key, where it is kept, and the address it goes to. */
+function describeKey(key: KeyStatus) {
+  const other = key.address !== DEFAULT_API_ADDRESS;
+  if (!key.hasKey) {
+    return other ? (
+      <>
+        No key for <span className="mono">{key.address}</span> yet. A key is sent only to the
+        address it was entered for: paste the key to use with this address.
+      </>
+    ) : (
+      'No key yet. Paste the key from your Stability account to make real images.'
+    );
+  }
+  return (
+    <>
+      Key ending in <span className="mono">{key.last4}</span>, {whereKept(key)}
+      {other ? (
+        <>
+          , for <span className="mono">{key.address}</span>
+        </>
+      ) : null}
+      .
+    </>
+  );
+}
 
 /** Settings → Stability account: the key (last four, Test, Replace, Forget), Sandbox, credits. */
 export function AccountSection() {
@@ -94,15 +120,7 @@ export function AccountSection() {
         <SettingRow
           id="api-key"
           label="API key"
-          description={
-            key.hasKey ? (
-              <>
-                Key ending in <span className="mono">{key.last4}</span>, {whereKept(key)}.
-              </>
-            ) : (
-              'No key yet. Paste the key from your Stability account to make real images.'
-            )
-          }
+          description={describeKey(key)}
           wide={replacing || !key.hasKey}
         >
           <div className="stack">

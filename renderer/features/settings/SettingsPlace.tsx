@@ -1,5 +1,10 @@
 import { useState } from 'react';
-import type { AppInfo, Settings, ThemeChoice } from '../../../shared/api';
+import {
+  DEFAULT_API_ADDRESS,
+  type AppInfo,
+  type Settings,
+  type ThemeChoice,
+} from '../../../shared/api';
 import { useApp, useSettings } from '../../state';
 import { PlaceHeader } from '../../ui/PlaceHeader';
 import { Segmented } from '../../ui/Segmented';
@@ -15,8 +20,6 @@ const THEMES: readonly { value: ThemeChoice; label: string }[] = [
 ];
 
 const CONCURRENCY = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({ value: n, label: String(n) }));
-
-export const DEFAULT_API_ADDRESS = 'https://api.stability.ai';
 
 export function SettingsPlace() {
   const settings = useSettings((s) => s.settings);
@@ -133,9 +136,11 @@ function ApiAddress({ saved }: { saved: string | null }) {
       label="API address"
       description={
         <>
-          Where Atelier sends its requests. Leave it empty to use Stability AI&apos;s own address (
-          <span className="mono">{DEFAULT_API_ADDRESS}</span>) or the one set by STABILITY_API_BASE.
-          Change it only for a proxy.
+          Where Atelier sends its requests and your key. Leave it empty to use Stability AI&apos;s
+          own address (<span className="mono">{DEFAULT_API_ADDRESS}</span>) or the one set by
+          STABILITY_API_BASE. Change it only for a proxy: it must start with https:// (http:// only
+          for this computer). Your key is sent only to the address it was entered for, so after a
+          change you enter the key to use with the new address.
         </>
       }
       placeholder={DEFAULT_API_ADDRESS}

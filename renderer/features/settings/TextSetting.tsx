@@ -5,7 +5,7 @@ import { SettingRow } from './SettingRow';
 
 /**
  * The sentence shown under a setting the core refused. The contract's field notes are written as
- * predicates ("must be an http or https address ..."), so they complete a sentence about the
+ * predicates ("must be an https address ..."), so they complete a sentence about the
  * setting; any other note, the core's whole sentence is shown as it is.
  */
 export function errorSentence(

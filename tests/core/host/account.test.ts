@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CallResult } from '../../../shared/api';
 import { createHost, type Host } from '../../../electron/core/host';
+import { failure, value } from './results';
 import {
   SANDBOX_API_KEY,
   SANDBOX_BAD_KEY,
@@ -54,16 +55,6 @@ async function call(host: Host, name: string, request: unknown = {}): Promise<Ca
   const result = await host.dispatch(name, request);
   seen.push(`answer ${name} ${JSON.stringify(result)}`);
   return result;
-}
-
-function value(result: CallResult): Record<string, unknown> {
-  if (!result.ok) throw new Error(`expected success, got ${JSON.stringify(result)}`);
-  return result.value as Record<string, unknown>;
-}
-
-function failure(result: CallResult) {
-  if (result.ok) throw new Error(`expected failure, got ${JSON.stringify(result)}`);
-  return result.error;
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -201,7 +192,7 @@ describe('account calls', () => {
   });
 
   it('a key from STABILITY_API_KEY is used for the run and cannot be forgotten from the app', async () => {
-    const host = await makeHost(createMemoryVault({ envKey: SANDBOX_API_KEY }));
+    const host = await makeHost(createMemoryVault({ envKey: SANDBOX_API_KEY, envBase: api.url }));
     expect(value(await call(host, 'key.status'))).toMatchObject({ hasKey: true, source: 'env' });
     expect(value(await call(host, 'account.balance'))).toMatchObject({ credits: 250 });
     const status = value(await call(host, 'key.forget'));

@@ -75,7 +75,7 @@ describe.skipIf(!SECRET_SERVICE)(
       });
       expect(await call(second, 'account.balance')).toEqual({ credits: 77, sandbox: false });
       expect(await call(second, 'key.set', { key: OTHER_KEY })).toMatchObject({ last4: 'wxyz' });
-      expect(await second.services.vault.getKey()).toBe(OTHER_KEY);
+      expect(await second.services.vault.getKey(second.apiBase())).toBe(OTHER_KEY);
       expect(await call(second, 'key.forget')).toMatchObject({ hasKey: false });
       await second.close();
 

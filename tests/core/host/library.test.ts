@@ -359,6 +359,7 @@ describe('library calls through the host', () => {
         chooseFolder: () => Promise.resolve(null),
         reveal: (p) => revealed.push(p),
         startDrag: () => undefined,
+        copyImage: () => Promise.resolve(),
       },
     });
     value(await electron.dispatch('library.reveal', { id: fox.id }));

@@ -42,6 +42,7 @@ describe('the contract', () => {
       pathLikeFields(json, name, found);
     }
     expect([...found].filter((f) => !NOT_PATHS.has(f)).sort()).toEqual([
+      'app.copyImage.path', // inside the library folder (libraryImagePath)
       'app.startDrag.path', // inside the library folder (libraryImagePath)
       'library.move.to', // the desktop app: a folder the native dialog answered
       'results.preview.path', // inside the library folder
@@ -78,6 +79,7 @@ describe('through the desktop host, an arbitrary absolute path is refused everyw
         chooseFolder: () => Promise.resolve(null),
         reveal: () => undefined,
         startDrag: () => undefined,
+        copyImage: () => Promise.resolve(),
       },
     });
   });
@@ -104,6 +106,7 @@ describe('through the desktop host, an arbitrary absolute path is refused everyw
       'input_gone',
     );
     refused(await host.dispatch('app.startDrag', { path: file }), 'invalid_request');
+    refused(await host.dispatch('app.copyImage', { path: file }), 'invalid_request');
     refused(await host.dispatch('results.preview', { path: file }), 'not_found');
     // compare.save names its pictures by staged id or library id: a file source is not a shape.
     const side = { source: { kind: 'file', path: file }, title: 'x' };

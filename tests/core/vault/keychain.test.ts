@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVault, type Vault } from '../../../electron/core/vault';
+import { DEFAULT_API_ADDRESS as AT } from '../../../shared/api-address';
 
 const SECRET_SERVICE = process.env.ATELIER_SECRET_SERVICE === '1';
 const HAS_SECRET_TOOL = spawnSync('sh', ['-c', 'command -v secret-tool']).status === 0;
@@ -50,18 +51,19 @@ beforeAll(async () => {
   writeFileSync(
     childScript,
     `import { createVault } from './vault.mjs';
+const AT = 'https://api.stability.ai';
 const [service, account, action, key] = process.argv.slice(2);
 const vault = createVault({ env: {}, keychain: { service, account, timeoutMs: 10000 } });
 const out = {};
 try {
-  if (action === 'set') await vault.setKey(key);
-  if (action === 'set-session') await vault.setKey(key, { sessionOnly: true });
-  if (action === 'forget') await vault.forgetKey();
-  if (action === 'get') out.key = await vault.getKey();
+  if (action === 'set') await vault.setKey(AT, key);
+  if (action === 'set-session') await vault.setKey(AT, key, { sessionOnly: true });
+  if (action === 'forget') await vault.forgetKey(AT);
+  if (action === 'get') out.key = await vault.getKey(AT);
 } catch (error) {
   out.error = { name: error.name, code: error.code, message: error.message };
 }
-out.status = await vault.status();
+out.status = await vault.status(AT);
 process.stdout.write(JSON.stringify(out));
 `,
   );
@@ -98,17 +100,21 @@ describe.skipIf(!SECRET_SERVICE)(`vault on a real Secret Service (${skipReason})
   const vault = () => createVault({ env: {}, keychain: { service: SERVICE, account: ACCOUNT } });
 
   afterAll(async () => {
-    await vault().forgetKey();
+    await vault().forgetKey(AT);
   });
 
   it('stores a key, and a restarted core reads it back', async () => {
     const first = vault();
-    expect(await first.status()).toMatchObject({ hasKey: false, keychain: 'available' });
-    await first.setKey(KEY_A);
-    expect(await first.status()).toMatchObject({ hasKey: true, source: 'keychain', last4: 'AAAA' });
+    expect(await first.status(AT)).toMatchObject({ hasKey: false, keychain: 'available' });
+    await first.setKey(AT, KEY_A);
+    expect(await first.status(AT)).toMatchObject({
+      hasKey: true,
+      source: 'keychain',
+      last4: 'AAAA',
+    });
 
     // A new vault instance in this process, then a fresh process.
-    expect(await vault().getKey()).toBe(KEY_A);
+    expect(await vault().getKey(AT)).toBe(KEY_A);
     const child = await runChild('get');
     expect(child.error).toBeUndefined();
     expect(child.key).toBe(KEY_A);
@@ -132,24 +138,46 @@ describe.skipIf(!SECRET_SERVICE)(`vault on a real Secret Service (${skipReason})
   it('replaces the key, across processes', async () => {
     const child = await runChild('set', KEY_B);
     expect(child.error).toBeUndefined();
-    expect(await vault().getKey()).toBe(KEY_B);
-    expect((await vault().status()).last4).toBe('BBBB');
+    expect(await vault().getKey(AT)).toBe(KEY_B);
+    expect((await vault().status(AT)).last4).toBe('BBBB');
   });
 
   it('forgets the key, and a restarted core has none', async () => {
-    await vault().forgetKey();
-    expect(await vault().getKey()).toBeNull();
+    await vault().forgetKey(AT);
+    expect(await vault().getKey(AT)).toBeNull();
     const child = await runChild('get');
     expect(child.key).toBeNull();
     expect(child.status).toMatchObject({ hasKey: false, source: null, keychain: 'available' });
     // Forgetting twice is fine.
-    await vault().forgetKey();
+    await vault().forgetKey(AT);
+  });
+
+  it('keeps one key per API address, each under its own account', async () => {
+    const proxy = 'https://proxy.example.com/v2';
+    const first = vault();
+    await first.setKey(AT, KEY_A);
+    await first.setKey(`${proxy}/`, KEY_B);
+    expect(await vault().getKey(AT)).toBe(KEY_A);
+    expect(await vault().getKey(proxy)).toBe(KEY_B);
+    expect(await vault().getKey('https://other.example.com')).toBeNull();
+    if (HAS_SECRET_TOOL) {
+      const found = execFileSync(
+        'secret-tool',
+        ['lookup', 'service', SERVICE, 'username', `${ACCOUNT} for ${proxy}`],
+        { encoding: 'utf8' },
+      );
+      expect(found.trim()).toBe(KEY_B);
+    }
+    await vault().forgetKey(proxy);
+    expect(await vault().getKey(proxy)).toBeNull();
+    expect(await vault().getKey(AT)).toBe(KEY_A);
+    await vault().forgetKey(AT);
   });
 
   it('a session-only key does not survive a restart', async () => {
     const child = await runChild('set-session', KEY_A);
     expect(child.status).toMatchObject({ hasKey: true, source: 'session' });
-    expect(await vault().getKey()).toBeNull();
+    expect(await vault().getKey(AT)).toBeNull();
   });
 });
 

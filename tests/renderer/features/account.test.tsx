@@ -9,6 +9,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   AtelierError,
+  DEFAULT_API_ADDRESS,
   type AccountState,
   type CallName,
   type CallRequest,
@@ -30,13 +31,28 @@ import { FakeCore } from '../fakes';
 const GOOD = 'sk-good000000000000000000000000000000000000000000000000';
 const BAD = 'sk-bad0000000000000000000000000000000000000000000000000';
 
+/** A core whose keys are bound to the API address they were entered for, as the real vault's. */
 class AccountCore extends FakeCore {
-  stored: string | null = null;
+  keys = new Map<string, string>();
   credits = 120;
   keychainProblem: string | undefined;
 
+  get address(): string {
+    return this.settings.apiBaseUrl ?? DEFAULT_API_ADDRESS;
+  }
+
+  get stored(): string | null {
+    return this.keys.get(this.address) ?? null;
+  }
+
+  set stored(key: string | null) {
+    if (key === null) this.keys.delete(this.address);
+    else this.keys.set(this.address, key);
+  }
+
   status(): KeyStatus {
     const status: KeyStatus = {
+      address: this.address,
       hasKey: this.stored !== null,
       last4: this.stored?.slice(-4) ?? null,
       source: this.stored !== null ? 'keychain' : null,
@@ -233,6 +249,50 @@ describe('Settings, Stability account', () => {
   });
 });
 
+describe('the API address', () => {
+  it('after a change of address the app asks for the key for that address, and can go back', async () => {
+    core.stored = GOOD;
+    const user = start();
+    await user.click(await screen.findByRole('button', { name: /Settings/ }));
+    const address = screen.getByRole('textbox', { name: 'API address' });
+    expect(
+      screen.getByText(/Your key is sent only to the address it was entered for/),
+    ).toBeTruthy();
+    await user.type(address, 'https://proxy.example.com{Enter}');
+
+    // No key for the new address: the welcome screen says so, names the address, offers the way back.
+    expect(
+      await screen.findByRole('heading', { name: 'Enter the key for this API address' }),
+    ).toBeTruthy();
+    const note = screen.getByRole('note');
+    expect(note.textContent).toContain('https://proxy.example.com');
+    expect(note.textContent).toMatch(/sent only to the address it was entered for/);
+    expect(screen.getByText(/only ever sent to/).textContent).toContain(
+      'https://proxy.example.com',
+    );
+
+    await user.click(screen.getByRole('button', { name: 'Reset the API address' }));
+    expect(await screen.findByRole('navigation', { name: 'Places' })).toBeTruthy();
+    expect(core.settings.apiBaseUrl).toBeNull();
+    expect(core.keys.get(DEFAULT_API_ADDRESS)).toBe(GOOD);
+  });
+
+  it('a key entered for another address is shown with that address in Settings', async () => {
+    core.settings.apiBaseUrl = 'https://proxy.example.com';
+    const user = start();
+    expect(
+      await screen.findByRole('heading', { name: 'Enter the key for this API address' }),
+    ).toBeTruthy();
+    await user.type(keyInput(), GOOD);
+    await user.click(screen.getByRole('button', { name: 'Save key' }));
+    await user.click(await screen.findByRole('button', { name: /Settings/ }));
+    const section = within(screen.getByRole('region', { name: 'Stability account' }));
+    expect(section.getByText(/, for/).textContent).toContain('https://proxy.example.com');
+    expect(core.keys.get('https://proxy.example.com')).toBe(GOOD);
+    expect(core.keys.has(DEFAULT_API_ADDRESS)).toBe(false);
+  });
+});
+
 describe('cost and balance', () => {
   it('fetches the balance again after a job is done (once per job)', async () => {
     core.stored = GOOD;
@@ -261,7 +321,13 @@ describe('cost and balance', () => {
     useAccount.setState({
       credits: 10,
       account: {
-        key: { hasKey: true, last4: 'abcd', source: 'keychain', keychain: 'available' },
+        key: {
+          address: DEFAULT_API_ADDRESS,
+          hasKey: true,
+          last4: 'abcd',
+          source: 'keychain',
+          keychain: 'available',
+        },
         sandbox: false,
         credits: 10,
       },

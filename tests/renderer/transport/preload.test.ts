@@ -134,12 +134,21 @@ describe('createBridge', () => {
     expect(socket).not.toHaveBeenCalled();
   });
 
-  it('otherwise opens a WebSocket to the page origin with the page token', () => {
-    window.history.replaceState(null, '', '/?token=tok123');
+  it('otherwise swaps the launch code, clears the address bar, and opens a WebSocket with the credential', async () => {
+    window.history.replaceState(null, '', '/#code=once');
+    window.sessionStorage.clear();
     vi.stubGlobal('WebSocket', FakeSocket);
+    const fetch = vi.fn(() => Promise.resolve(new Response(JSON.stringify({ token: 'tok123' }))));
+    vi.stubGlobal('fetch', fetch);
     const bridge = createBridge();
-    expect(FakeSocket.latest.url).toBe(`ws://${window.location.host}/api?token=tok123`);
+    expect(window.location.hash).toBe('');
+    await vi.waitFor(() => expect(FakeSocket.instances.length).toBeGreaterThan(0));
+    expect(FakeSocket.latest.url).toBe(`ws://${window.location.host}/api`);
+    expect(FakeSocket.latest.protocols).toEqual(['atelier', 'atelier.token.tok123']);
+    expect(window.sessionStorage.getItem('atelier.session')).toBe('tok123');
+    expect(document.cookie).toBe('');
     bridge.close();
-    window.history.replaceState(null, '', '/');
+    window.sessionStorage.clear();
+    vi.unstubAllGlobals();
   });
 });

@@ -4,10 +4,15 @@ import { createSocketBridge, defaultBackoff, socketUrl } from '../../../renderer
 import { CONNECTION_LOST_MESSAGE } from '../../../renderer/transport';
 import { FakeSocket, FakeSocketConstructor, TEST_INFO } from '../fakes';
 
-const URL = 'ws://127.0.0.1:4000/api?token=abc';
+const URL = 'ws://127.0.0.1:4000/api';
 
 function bridge(backoff: (attempt: number) => number = () => 1000) {
-  return createSocketBridge({ url: URL, WebSocketImpl: FakeSocketConstructor, backoff });
+  return createSocketBridge({
+    url: URL,
+    credential: 'abc',
+    WebSocketImpl: FakeSocketConstructor,
+    backoff,
+  });
 }
 
 /** Lets pending promise callbacks run. */
@@ -17,18 +22,48 @@ beforeEach(() => FakeSocket.reset());
 afterEach(() => vi.useRealTimers());
 
 describe('socketUrl', () => {
-  it('points at the same origin with the page token', () => {
-    expect(socketUrl({ origin: 'http://127.0.0.1:4000', search: '?token=a-b_c' })).toBe(
-      'ws://127.0.0.1:4000/api?token=a-b_c',
-    );
-    expect(socketUrl({ origin: 'https://host:1', search: '?x=1&token=t%2Bu' })).toBe(
-      'wss://host:1/api?token=t%2Bu',
-    );
+  it('points at the same origin, with no credential in the address', () => {
+    expect(socketUrl({ origin: 'http://127.0.0.1:4000' })).toBe('ws://127.0.0.1:4000/api');
+    expect(socketUrl({ origin: 'https://host:1' })).toBe('wss://host:1/api');
+  });
+});
+
+describe('the credential', () => {
+  it('rides in the subprotocol list, never in the URL', () => {
+    const b = bridge();
+    expect(FakeSocket.latest.url).toBe(URL);
+    expect(FakeSocket.latest.protocols).toEqual(['atelier', 'atelier.token.abc']);
+    b.close();
   });
 
-  it('is null without a token', () => {
-    expect(socketUrl({ origin: 'http://127.0.0.1:4000', search: '' })).toBeNull();
-    expect(socketUrl({ origin: 'http://127.0.0.1:4000', search: '?token=' })).toBeNull();
+  it('calls made while the credential is coming wait for it, then go', async () => {
+    let give: (value: string | null) => void = () => undefined;
+    const b = createSocketBridge({
+      url: URL,
+      credential: new Promise<string | null>((resolve) => (give = resolve)),
+      WebSocketImpl: FakeSocketConstructor,
+    });
+    const ping = b.invoke('app.ping', { message: 'early' });
+    expect(FakeSocket.instances).toHaveLength(0);
+    give('later');
+    await settle();
+    FakeSocket.latest.serverOpen();
+    expect(FakeSocket.latest.protocols).toContain('atelier.token.later');
+    expect(FakeSocket.latest.messages.map((m) => m.call)).toEqual(['app.ping']);
+    b.close();
+    await expect(ping).rejects.toBeInstanceOf(AtelierError);
+  });
+
+  it('when none comes, waiting calls fail with the sentence that says how to open the page', async () => {
+    const b = createSocketBridge({
+      url: URL,
+      credential: Promise.resolve(null),
+      WebSocketImpl: FakeSocketConstructor,
+    });
+    const call = b.invoke('app.info', {});
+    await expect(call).rejects.toMatchObject({ code: 'no_token' });
+    expect(FakeSocket.instances).toHaveLength(0);
+    expect(b.connection.state.message).toMatch(/Open the address Atelier printed/);
   });
 });
 
@@ -222,11 +257,15 @@ describe('the WebSocket bridge', () => {
     b.close();
   });
 
-  it('without a token it never connects and says how to open the page', async () => {
-    const b = createSocketBridge({ url: null, WebSocketImpl: FakeSocketConstructor });
+  it('without a credential it never connects and says how to open the page', async () => {
+    const b = createSocketBridge({
+      url: URL,
+      credential: null,
+      WebSocketImpl: FakeSocketConstructor,
+    });
     expect(FakeSocket.instances).toHaveLength(0);
     expect(b.connection.state.status).toBe('offline');
-    expect(b.connection.state.message).toMatch(/token/);
+    expect(b.connection.state.message).toMatch(/Open the address Atelier printed/);
     await expect(b.invoke('app.info', {})).rejects.toMatchObject({ code: 'no_token' });
   });
 
