@@ -12,7 +12,7 @@ import path from 'node:path';
 import { readIndexCache, writeIndexCache } from './cache';
 import { compareNewestFirst, entryFromSidecar, type LibraryEntry } from './entry';
 import { INPUTS_DIR, LibraryError, checkSidecar, isHiddenName, type Sidecar } from './format';
-import { cacheFolder, LIBRARY_LIMITS, readBoundedJson } from './files';
+import { LIBRARY_LIMITS, readBoundedJson } from './files';
 import { resolveLibraryFile, type ResolveResult } from './resolve';
 import {
   importImage,
