@@ -188,7 +188,7 @@ describe('what the packaged app carries in node_modules', () => {
     for (const file of files.filter((f) => f.endsWith('.ts'))) {
       const text = readFileSync(join(root, file), 'utf8');
       for (const [, spec] of text.matchAll(
-        /(?:^\s*(?:import|export)\s[^;]*?from\s*|\bimport\(\s*)'([^'.][^']*)'/gm,
+        /(?:^\s*(?:import|export)\s[^;]*?\sfrom\s*|\bimport\(\s*)'([^'.][^']*)'/gm,
       )) {
         if (spec === undefined || spec.startsWith('node:') || spec === 'electron') continue;
         const parts = spec.split('/');

@@ -144,7 +144,7 @@ describe('shell services through the host', () => {
       const result = await dispatch('app.startDrag', { path });
       expect(result.ok, path).toBe(false);
       if (!result.ok)
-        expect(result.error.message).toMatch(/only drag pictures that are in its library/);
+        expect(result.error.message).toMatch(/only do that with pictures that are in its library/);
     }
     expect(services.startDrag).toHaveBeenCalledTimes(1);
   });
