@@ -176,6 +176,13 @@ test('an invalid API address is refused with a plain sentence; a good one saves'
   await expect(
     app.getByRole('heading', { name: 'Enter the key for this API address' }),
   ).toBeVisible();
+  for (const [width, height] of [
+    [1280, 800],
+    [900, 600],
+  ] as const) {
+    await app.setViewportSize({ width, height });
+    await app.screenshot({ path: `test-results/screenshots/new-address-${width}x${height}.png` });
+  }
   await app.getByRole('button', { name: 'Reset the API address' }).click();
   await openPlace(app, 'Settings');
   await expect(app.getByRole('textbox', { name: 'API address' })).toHaveValue('');
