@@ -33,6 +33,8 @@ export const AppCommand = z.enum(APP_COMMANDS);
 export type AppCommand = z.infer<typeof AppCommand>;
 
 const FilePath = z.string().min(1).max(4096);
+/** The request of a call that names one library picture by its path. */
+const LibraryPicture = z.object({ path: FilePath }).strict();
 
 export const appCalls = {
   /** Name, version, which shell, platform. */
@@ -71,7 +73,7 @@ export const appCalls = {
    * `path` is relative to the library folder, with `/` separators; anything outside it is refused.
    */
   'app.startDrag': {
-    request: z.object({ path: FilePath }).strict(),
+    request: LibraryPicture,
     response: Empty,
   },
   /**
@@ -81,7 +83,7 @@ export const appCalls = {
    * clipboard there.
    */
   'app.copyImage': {
-    request: z.object({ path: FilePath }).strict(),
+    request: LibraryPicture,
     response: Empty,
   },
 } as const;

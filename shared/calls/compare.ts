@@ -3,6 +3,7 @@
  * PNG saved to the library (operation `comparison`, both pictures recorded as its inputs).
  */
 import { z } from 'zod';
+import { savedPictureShape } from './common';
 
 const Id = z.string().min(1).max(100);
 
@@ -31,16 +32,8 @@ export const CompareSide = z
   .strict();
 export type CompareSide = z.infer<typeof CompareSide>;
 
-export const CompareSaved = z.object({
-  /** The library entry of the saved comparison. */
-  id: z.string(),
-  /** Relative to the library folder, with `/` separators. */
-  path: z.string(),
-  width: z.number(),
-  height: z.number(),
-  /** The library folder, for "saved to ..." lines. */
-  libraryDir: z.string(),
-});
+/** The library entry of the saved comparison. */
+export const CompareSaved = z.object(savedPictureShape);
 export type CompareSaved = z.infer<typeof CompareSaved>;
 
 export const compareCalls = {

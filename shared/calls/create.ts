@@ -5,7 +5,7 @@
  * message.
  */
 import { z } from 'zod';
-import { Empty } from './common';
+import { Empty, pictureFileShape, savedPictureShape } from './common';
 
 /** The endpoints Create sends jobs to (ids of the endpoint table). */
 export const CREATE_ENDPOINTS = [
@@ -53,16 +53,9 @@ export type FormParams = z.infer<typeof FormParams>;
 
 /** A picture made by a job, saved in the library. */
 export const JobResult = z.object({
-  /** The library entry id. */
-  id: z.string(),
-  /** The image, relative to the library folder, with `/` separators. */
-  path: z.string(),
-  width: z.number(),
-  height: z.number(),
+  ...savedPictureShape,
   seed: z.number().nullable(),
   format: z.string(),
-  /** Where the library folder is, for "saved to ..." lines. */
-  libraryDir: z.string(),
 });
 export type JobResult = z.infer<typeof JobResult>;
 
@@ -108,9 +101,7 @@ export type QueueView = z.infer<typeof QueueView>;
 export const InputView = z.object({
   id: z.string(),
   name: z.string(),
-  width: z.number(),
-  height: z.number(),
-  bytes: z.number(),
+  ...pictureFileShape,
   /** What the file really is ('png', 'jpeg', 'gif' ...), read from its content. */
   format: z.string(),
   /**

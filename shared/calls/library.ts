@@ -7,7 +7,7 @@
  * `mediaBase` (library.folder): `${mediaBase}/media/<path>` and `${mediaBase}/thumb/<id>/<size>`.
  */
 import { z } from 'zod';
-import { Empty } from './common';
+import { Empty, pictureFileShape } from './common';
 
 /** One image as the gallery lists it (a summary of its sidecar). */
 export const LibraryItem = z.object({
@@ -24,9 +24,7 @@ export const LibraryItem = z.object({
   createdAt: z.string(),
   createdMs: z.number(),
   format: z.string(),
-  width: z.number(),
-  height: z.number(),
-  bytes: z.number(),
+  ...pictureFileShape,
   /** Content hash: changes when the file does (cache key for thumbnails). */
   sha256: z.string(),
   favourite: z.boolean(),

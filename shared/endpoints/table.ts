@@ -170,6 +170,13 @@ const controlStrength = (): ParamSpec =>
 // ---------------------------------------------------------------------------------------------
 // The table
 
+/** What every synchronous image endpoint shares: it answers the picture, or JSON with base64. */
+const SYNC_IMAGE = {
+  accept: ['image/*', 'application/json'],
+  async: false,
+  maxRequestBytes: MAX_REQUEST_BYTES,
+} as const;
+
 export const ENDPOINTS = {
   // --- generate [§4.1] ---
   'generate.ultra': {
@@ -193,8 +200,7 @@ export const ENDPOINTS = {
         help: '0 keeps your image as it is, 1 ignores it.',
       }),
     ],
-    accept: ['image/*', 'application/json'],
-    async: false,
+    ...SYNC_IMAGE,
     output: {
       byMode: {
         'text-to-image': { kind: 'aspectTable', table: 'oneMegapixel' },
@@ -202,7 +208,6 @@ export const ENDPOINTS = {
       },
     },
     credits: 8,
-    maxRequestBytes: MAX_REQUEST_BYTES,
     unsure: ['Output sizes per aspect ratio (1 MP bucket table).', 'Image-to-image output size.'],
   },
   'generate.core': {
@@ -212,11 +217,9 @@ export const ENDPOINTS = {
     method: 'POST',
     path: '/v2beta/stable-image/generate/core',
     params: [prompt(), aspectRatio(), negativePrompt(), seed(), stylePreset(), outputFormat()],
-    accept: ['image/*', 'application/json'],
-    async: false,
+    ...SYNC_IMAGE,
     output: { kind: 'aspectTable', table: 'core' },
     credits: 3,
-    maxRequestBytes: MAX_REQUEST_BYTES,
     unsure: ['Output sizes other than 1:1 (1.5x the 1 MP buckets).'],
   },
   'generate.sd3': {
@@ -281,8 +284,7 @@ export const ENDPOINTS = {
         help: 'Higher follows the prompt more literally.',
       },
     ],
-    accept: ['image/*', 'application/json'],
-    async: false,
+    ...SYNC_IMAGE,
     output: {
       byMode: {
         'text-to-image': { kind: 'aspectTable', table: 'oneMegapixel' },
@@ -297,7 +299,6 @@ export const ENDPOINTS = {
         'sd3.5-flash': 2.5,
       },
     },
-    maxRequestBytes: MAX_REQUEST_BYTES,
     unsure: ['Output sizes per aspect ratio.', 'sd3.5-flash in the model enum.'],
   },
 
@@ -309,11 +310,9 @@ export const ENDPOINTS = {
     method: 'POST',
     path: '/v2beta/stable-image/upscale/fast',
     params: [image('image', 'Image', IMAGE_LIMITS.fast), outputFormat()],
-    accept: ['image/*', 'application/json'],
-    async: false,
+    ...SYNC_IMAGE,
     output: { kind: 'scale', param: 'image', factor: 4 },
     credits: 2,
-    maxRequestBytes: MAX_REQUEST_BYTES,
   },
   'upscale.conservative': {
     id: 'upscale.conservative',
@@ -329,11 +328,9 @@ export const ENDPOINTS = {
       outputFormat(),
       unit('creativity', 'Creativity', 0.35, 0.2, 0.5),
     ],
-    accept: ['image/*', 'application/json'],
-    async: false,
+    ...SYNC_IMAGE,
     output: { kind: 'pixels', param: 'image', pixels: 4_194_304 },
     credits: 40,
-    maxRequestBytes: MAX_REQUEST_BYTES,
     unsure: ['"4 megapixels" output: the exact size is not documented.'],
   },
   'upscale.creative': {
@@ -398,11 +395,9 @@ export const ENDPOINTS = {
       seed(),
       outputFormat(),
     ],
-    accept: ['image/*', 'application/json'],
-    async: false,
+    ...SYNC_IMAGE,
     output: { kind: 'input', param: 'image' },
     credits: 5,
-    maxRequestBytes: MAX_REQUEST_BYTES,
     unsure: ['Output size: "4 megapixels" in the text; the input size is assumed.'],
   },
   'edit.inpaint': {
@@ -423,11 +418,9 @@ export const ENDPOINTS = {
       outputFormat(),
       stylePreset(),
     ],
-    accept: ['image/*', 'application/json'],
-    async: false,
+    ...SYNC_IMAGE,
     output: { kind: 'input', param: 'image' },
     credits: 5,
-    maxRequestBytes: MAX_REQUEST_BYTES,
     unsure: ['Output size: "4 megapixels" in the text; the input size is assumed.'],
   },
   'edit.outpaint': {
@@ -456,11 +449,9 @@ export const ENDPOINTS = {
         message: 'Extend the picture on at least one side (left, right, up or down).',
       },
     ],
-    accept: ['image/*', 'application/json'],
-    async: false,
+    ...SYNC_IMAGE,
     output: { kind: 'outpaint', param: 'image' },
     credits: 4,
-    maxRequestBytes: MAX_REQUEST_BYTES,
   },
   'edit.search-and-replace': {
     id: 'edit.search-and-replace',
@@ -478,11 +469,9 @@ export const ENDPOINTS = {
       outputFormat(),
       stylePreset(),
     ],
-    accept: ['image/*', 'application/json'],
-    async: false,
+    ...SYNC_IMAGE,
     output: { kind: 'input', param: 'image' },
     credits: 5,
-    maxRequestBytes: MAX_REQUEST_BYTES,
   },
   'edit.search-and-recolor': {
     id: 'edit.search-and-recolor',
@@ -500,11 +489,9 @@ export const ENDPOINTS = {
       outputFormat(),
       stylePreset(),
     ],
-    accept: ['image/*', 'application/json'],
-    async: false,
+    ...SYNC_IMAGE,
     output: { kind: 'input', param: 'image' },
     credits: 5,
-    maxRequestBytes: MAX_REQUEST_BYTES,
     unsure: ['Credits (5) from an older page; likely.'],
   },
   'edit.remove-background': {
@@ -514,11 +501,9 @@ export const ENDPOINTS = {
     method: 'POST',
     path: '/v2beta/stable-image/edit/remove-background',
     params: [image('image', 'Image', IMAGE_LIMITS.removeBackground), outputFormat(['png', 'webp'])],
-    accept: ['image/*', 'application/json'],
-    async: false,
+    ...SYNC_IMAGE,
     output: { kind: 'input', param: 'image' },
     credits: 5,
-    maxRequestBytes: MAX_REQUEST_BYTES,
   },
   'edit.replace-background-and-relight': {
     id: 'edit.replace-background-and-relight',
@@ -591,11 +576,9 @@ export const ENDPOINTS = {
       outputFormat(),
       stylePreset(),
     ],
-    accept: ['image/*', 'application/json'],
-    async: false,
+    ...SYNC_IMAGE,
     output: { kind: 'input', param: 'image' },
     credits: 5,
-    maxRequestBytes: MAX_REQUEST_BYTES,
     unsure: ['Credits (3 to 5; 5 assumed), input limits and output size copied from structure.'],
   },
   'control.structure': {
@@ -613,11 +596,9 @@ export const ENDPOINTS = {
       outputFormat(),
       stylePreset(),
     ],
-    accept: ['image/*', 'application/json'],
-    async: false,
+    ...SYNC_IMAGE,
     output: { kind: 'input', param: 'image' },
     credits: 5,
-    maxRequestBytes: MAX_REQUEST_BYTES,
   },
   'control.style': {
     id: 'control.style',
@@ -635,11 +616,9 @@ export const ENDPOINTS = {
       outputFormat(),
       stylePreset(),
     ],
-    accept: ['image/*', 'application/json'],
-    async: false,
+    ...SYNC_IMAGE,
     output: { kind: 'aspectTable', table: 'oneMegapixel' },
     credits: 5,
-    maxRequestBytes: MAX_REQUEST_BYTES,
   },
   'control.style-transfer': {
     id: 'control.style-transfer',
@@ -658,11 +637,9 @@ export const ENDPOINTS = {
       unit('change_strength', 'Change strength', 0.9, 0.1, 1),
       outputFormat(),
     ],
-    accept: ['image/*', 'application/json'],
-    async: false,
+    ...SYNC_IMAGE,
     output: { kind: 'inputAspect', param: 'init_image', pixels: 1_048_576, multiple: 64 },
     credits: 8,
-    maxRequestBytes: MAX_REQUEST_BYTES,
   },
 
   // --- account [§5] ---

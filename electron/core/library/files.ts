@@ -5,9 +5,10 @@
  * and read no further than the limit. The limits are documented in docs/library-format.md.
  */
 import { createHash } from 'node:crypto';
-import { constants, type Stats } from 'node:fs';
-import { lstat, mkdir, open, realpath } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { BoundedReadRefused, readBoundedFile } from '../fs/read-bounded';
 // From the sharp-free module: code that never decodes a picture must not load sharp.
 import { MAX_INPUT_PIXELS } from '../images/limits';
 import { CACHE_DIR, LibraryError } from './format';
@@ -78,55 +79,24 @@ export class SkippedFileError extends Error {
   }
 }
 
-/** Why `st` may not be read as a file of at most `limit` bytes, or null when it may. */
-export function refusalOf(st: Stats, limit: number): SkipReason | null {
-  if (st.isSymbolicLink()) return 'link';
-  if (!st.isFile()) return 'not-a-file';
-  if (st.size > limit) return 'too-large';
-  return null;
-}
-
-/** O_NOFOLLOW: a link swapped in after the lstat is refused by the open itself (not on Windows). */
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
-
+/** A file read whole: its bytes and the open handle's stats. */
 export interface BoundedFile {
   bytes: Buffer;
   stats: Stats;
 }
 
 /**
- * Reads a regular file of at most `limit` bytes. Throws SkippedFileError for a link, a FIFO, a
- * device, a socket or a larger file, and the system's error when it is gone.
+ * Reads a regular file of at most `limit` bytes (see core/fs/read-bounded.ts). Throws
+ * SkippedFileError for a link, a FIFO, a device, a socket or a larger file, and the system's error
+ * when it is gone. A file still growing is read as far as it was long when it was opened.
  */
 export async function readBounded(file: string, limit: number): Promise<BoundedFile> {
-  const before = await lstat(file);
-  const refused = refusalOf(before, limit);
-  if (refused) throw new SkippedFileError(file, refused);
-  let handle;
   try {
-    handle = await open(file, OPEN_FLAGS);
+    const { bytes, stats, grew } = await readBoundedFile(file, limit);
+    return { bytes: grew ? bytes.subarray(0, stats.size) : bytes, stats };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new SkippedFileError(file, 'link');
+    if (error instanceof BoundedReadRefused) throw new SkippedFileError(file, error.reason);
     throw error;
-  }
-  try {
-    // The file may have been swapped (or grown) between the lstat and the open.
-    const stats = await handle.stat();
-    const swapped = refusalOf(stats, limit);
-    if (swapped) throw new SkippedFileError(file, swapped);
-    if (stats.ino !== before.ino || stats.dev !== before.dev) {
-      throw new SkippedFileError(file, 'link');
-    }
-    const bytes = Buffer.allocUnsafe(stats.size);
-    let filled = 0;
-    while (filled < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    return { bytes: filled === bytes.length ? bytes : bytes.subarray(0, filled), stats };
-  } finally {
-    await handle.close();
   }
 }
 

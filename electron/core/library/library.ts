@@ -411,6 +411,8 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     return sorted;
   };
 
+  /** The deletes, one after another (see delete). */
+  let deletes: Promise<unknown> = Promise.resolve();
   const requireEntry = (id: string): LibraryEntry => {
     const entry = byId.get(id);
     if (!entry) {
@@ -504,16 +506,25 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       return updated;
     },
 
-    async delete(ids) {
-      const receipt = await trash.put([...new Set(ids)].map(requireEntry));
-      // A watcher rescan may have noticed the files leaving already: tell only what is news.
-      await serial(() => {
-        const present = receipt.ids.filter((id) => byId.has(id));
-        dropEntries(receipt.ids);
-        emit({ added: [], updated: [], removed: present });
-        return Promise.resolve();
+    delete(ids) {
+      // One delete at a time: a second delete of the same picture (a double click, two windows)
+      // waits for the first, then takes only what is still there, instead of failing to move a
+      // file already moved. When nothing is left it says the picture is gone (not-found).
+      const run = deletes.then(async () => {
+        const unique = [...new Set(ids)];
+        const live = unique.filter((id) => byId.has(id));
+        const receipt = await trash.put((live.length > 0 ? live : unique).map(requireEntry));
+        // A watcher rescan may have noticed the files leaving already: tell only what is news.
+        await serial(() => {
+          const present = receipt.ids.filter((id) => byId.has(id));
+          dropEntries(receipt.ids);
+          emit({ added: [], updated: [], removed: present });
+          return Promise.resolve();
+        });
+        return receipt;
       });
-      return receipt;
+      deletes = run.catch(() => undefined);
+      return run;
     },
 
     async undoDelete(token) {

@@ -20,12 +20,12 @@ import {
   LIBRARY_LIMITS,
   parseBoundedJson,
   readBounded,
-  refusalOf,
   sha256Sliced,
   skipMessage,
   SkippedFileError,
   type SkipReason,
 } from './files';
+import { refusalOf } from '../fs/read-bounded';
 import { detectFormat, imageInfo, isStructurallyComplete } from './imageinfo';
 import { newId, sidecarForOrphan, writeSidecar } from './save';
 

@@ -185,6 +185,30 @@ describe('library calls through the host', () => {
     );
   });
 
+  it('two deletes of the same picture at once: one deletes it, the other says it is gone (found by the fuzz test)', async () => {
+    const { fox, owl, cat } = await seed(libDir);
+    const host = await makeHost();
+    const [first, second] = await Promise.all([
+      host.dispatch('library.delete', { ids: [fox.id] }),
+      host.dispatch('library.delete', { ids: [fox.id, owl.id] }),
+    ]);
+    expect(value<{ ids: string[] }>(first).ids).toEqual([fox.id]);
+    // The second takes what is still there (owl) and does not fail on the picture already moved.
+    expect(value<{ ids: string[] }>(second).ids).toEqual([owl.id]);
+    const again = failure(
+      await host
+        .dispatch('library.delete', { ids: [cat.id] })
+        .then(() => host.dispatch('library.delete', { ids: [cat.id] })),
+    );
+    expect(again.code).toBe('not_found');
+    const [a, b] = await Promise.all([
+      host.dispatch('library.delete', { ids: [owl.id] }),
+      host.dispatch('library.delete', { ids: [owl.id] }),
+    ]);
+    for (const result of [a, b]) expect(failure(result).code).toBe('not_found');
+    expect(value<Page>(await host.dispatch('library.query', {})).total).toBe(0);
+  });
+
   it('imports staged pictures (a main-process path, uploaded chunks), never a path from the page', async () => {
     const host = await makeHost();
     const file = path.join(root, 'outside.png');

@@ -14,6 +14,7 @@
  * ids reused from earlier answers depend on the order in which calls finished.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -49,6 +50,8 @@ interface World {
   libraryDir: string;
   png: string;
   text: string;
+  /** A FIFO named like a picture (a read that blocked on it would hang its worker); '' on Windows. */
+  fifo: string;
   /** Ids and tokens seen in answers (uploads, jobs, library entries, undo tokens). */
   ids: string[];
   /** Library paths seen in answers. */
@@ -123,6 +126,8 @@ function strings(rng: Rng, world: World): string {
     () => '../../../../etc/passwd',
     () => '..\\..\\..\\Windows\\win.ini',
     () => '/etc/passwd',
+    () => '/dev/zero',
+    () => world.fifo || '/dev/zero',
     () => path.join(world.root, 'missing', randomText(rng, 8).replace(/[^a-z]/gi, 'x')),
     () => world.png,
     () => world.text,
@@ -423,7 +428,12 @@ beforeAll(async () => {
   await sharp(png).toFile(path.join(libraryDir, 'kept.png'));
   const text = path.join(root, 'notes.png');
   await writeFile(text, 'not a picture at all');
-  world = { root, libraryDir, png, text, ids: [], paths: [] };
+  let fifo = '';
+  if (process.platform !== 'win32') {
+    fifo = path.join(root, 'pipe.png');
+    execFileSync('mkfifo', [fifo]);
+  }
+  world = { root, libraryDir, png, text, fifo, ids: [], paths: [] };
   host = await createHost({
     shell: 'browser',
     version: '0.0.0-fuzz',
