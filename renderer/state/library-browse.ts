@@ -57,6 +57,8 @@ interface BrowseState {
   error: string | null;
 
   load: () => Promise<void>;
+  /** Asks for the folder once, for places that show its pictures without browsing (Create). */
+  loadFolder: () => Promise<void>;
   setFilter: (patch: Partial<FilterState>) => void;
   clearFilter: () => void;
   loadPage: (page: number) => Promise<void>;
@@ -164,6 +166,16 @@ export const useLibraryBrowse = create<BrowseState>()((set, get) => {
         set({ error: messageOf(error) });
       }
       await get().reload();
+    },
+
+    loadFolder: async () => {
+      if (get().folder) return;
+      try {
+        const folder = await getBridge().invoke('library.folder', {});
+        if (!get().folder) set({ folder });
+      } catch {
+        // Without it the pictures wait as placeholders; the Library says why when opened.
+      }
     },
 
     setFilter: (patch) => {

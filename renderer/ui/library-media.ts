@@ -10,11 +10,15 @@ export function mediaUrl(folder: LibraryFolder | null, item: Pick<LibraryItem, '
   return `${folder?.mediaBase ?? ''}/media/${path}`;
 }
 
-/** The URL of a thumbnail (256 or 512 px), changing when the image does. */
+/**
+ * The URL of a thumbnail (256 or 512 px), changing when the image does (when its sha256 is known:
+ * a picture Create just made has a new id, so its address is new anyway).
+ */
 export function thumbUrl(
   folder: LibraryFolder | null,
-  item: Pick<LibraryItem, 'id' | 'sha256'>,
+  item: Pick<LibraryItem, 'id'> & { sha256?: string },
   size = 256,
 ): string {
-  return `${folder?.mediaBase ?? ''}/thumb/${item.id}/${size}?v=${item.sha256.slice(0, 12)}`;
+  const version = item.sha256 ? `?v=${item.sha256.slice(0, 12)}` : '';
+  return `${folder?.mediaBase ?? ''}/thumb/${item.id}/${size}${version}`;
 }
