@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { Icon } from '../ui/Icon';
 import { useNavigation } from '../state';
-import { carriesPicture } from '../state/library';
+import { carriesPicture } from '../ui/library-drag';
 import { PLACES, PLACE_LABELS, type Place } from './places';
 import { shortcutLabel, usesCommandKey } from './platform';
 

@@ -1,6 +1,7 @@
 /**
- * The Create place's state: the form, the input picture, the jobs as the core reports them, and
- * previews of finished pictures. Actions talk to the core through the bridge.
+ * The Create place's state: the form, the input picture and the jobs as the core reports them
+ * (a finished job's result names its library entry, which Results shows by its thumbnail).
+ * Actions talk to the core through the bridge.
  */
 import { create } from 'zustand';
 import {
@@ -35,8 +36,6 @@ interface CreateState {
   inputError: string | null;
   jobs: Record<string, JobView>;
   queue: QueueView | null;
-  /** Data URLs of finished pictures, by library path. */
-  previews: Record<string, string>;
   /** Why the last run or job action failed (a sentence), or null. */
   runError: string | null;
   /** Field messages shown after a run was refused. */
@@ -63,7 +62,6 @@ interface CreateState {
   /** Retries a job; `payAgain` when the person agreed that it costs credits again. */
   retry: (id: string, payAgain?: boolean) => Promise<void>;
   remove: (id: string) => Promise<void>;
-  loadPreview: (path: string) => Promise<void>;
 }
 
 /** The state with a new input picture: its field message gone, its prompt offered for upscaling. */
@@ -81,8 +79,6 @@ function withInput(state: CreateState, input: InputPicture): Partial<CreateState
     prefilled: prefill,
   };
 }
-
-const previewsLoading = new Set<string>();
 
 const FINISHED: readonly string[] = FINISHED_JOB_STATES;
 
@@ -117,7 +113,6 @@ export const useCreate = create<CreateState>()((set, get) => ({
   inputError: null,
   jobs: {},
   queue: null,
-  previews: {},
   runError: null,
   problems: {},
   running: false,
@@ -253,19 +248,6 @@ export const useCreate = create<CreateState>()((set, get) => ({
       get().removed(id);
     } catch (error) {
       set({ runError: messageOf(error) });
-    }
-  },
-
-  loadPreview: async (path) => {
-    if (get().previews[path] || previewsLoading.has(path)) return;
-    previewsLoading.add(path);
-    try {
-      const { url } = await getBridge().invoke('results.preview', { path, size: 1024 });
-      set((state) => ({ previews: { ...state.previews, [path]: url } }));
-    } catch {
-      // The card shows the saved path instead; nothing the person must act on.
-    } finally {
-      previewsLoading.delete(path);
     }
   },
 }));

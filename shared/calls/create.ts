@@ -1,8 +1,8 @@
 /**
  * Create: making images. Jobs (text-to-image, image-to-image, upscale) on the core's queue, input
  * pictures staged once (inputs.*: bytes in chunks, or a library picture by id; a file's path only
- * ever comes from the main process, never in a call), and previews of results small enough for one
- * message.
+ * ever comes from the main process, never in a call). A finished job names its library entry, whose
+ * thumbnail the page shows from the library's media.
  */
 import { z } from 'zod';
 import { Empty, pictureFileShape, savedPictureShape } from './common';
@@ -179,16 +179,6 @@ export const createCalls = {
   'inputs.finish': { request: z.object({ id: Id }).strict(), response: InputView },
   /** Stages a picture of the library by its id (the core finds its file). */
   'inputs.fromLibrary': { request: z.object({ id: Id }).strict(), response: InputView },
-  /** A picture of the library as a data: URL small enough for one message. */
-  'results.preview': {
-    request: z
-      .object({
-        path: z.string().min(1).max(4096),
-        size: z.number().int().min(64).max(2048).optional(),
-      })
-      .strict(),
-    response: z.object({ url: z.string(), width: z.number(), height: z.number() }),
-  },
 } as const;
 
 export const createEvents = {

@@ -163,7 +163,7 @@ describe('ComparePlace', () => {
     const { render, screen, waitFor } = await import('@testing-library/react');
     const { createElement } = await import('react');
     const { ComparePlace } = await import('../../renderer/features/compare/ComparePlace');
-    const { useLibraryIntent } = await import('../../renderer/state/library');
+    const { useLibraryIntent } = await import('../../renderer/state/library-intent');
     useCompare.getState().setMode('side');
     useLibraryIntent.setState({ intent: { kind: 'compare', ids: ['A', 'B'] } });
     render(createElement(ComparePlace));

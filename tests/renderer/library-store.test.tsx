@@ -6,10 +6,12 @@ import {
   REFRESH_EVERY_MS,
   followLibrary,
   PAGE_SIZE,
-  thumbUrl,
-  useLibrary,
-  useLibraryMove,
-} from '../../renderer/state/library';
+  useLibraryBrowse,
+} from '../../renderer/state/library-browse';
+import { useLibraryMove } from '../../renderer/state/library-move';
+import { useLibrarySelection } from '../../renderer/state/library-selection';
+import { useLibraryToast } from '../../renderer/state/library-toast';
+import { thumbUrl } from '../../renderer/ui/library-media';
 import { FakeCore } from './fakes';
 
 function item(i: number): LibraryItem {
@@ -58,15 +60,9 @@ beforeEach(() => {
     .handle('library.delete', ({ ids }) => ({ token: 'TOKEN1', ids }))
     .handle('library.undoDelete', () => ({ entries: [ALL[0] ?? item(0)] }));
   setBridge(core);
-  useLibrary.setState({
-    filter: EMPTY_FILTER,
-    pages: {},
-    total: 0,
-    all: null,
-    selected: [],
-    toast: null,
-    detail: null,
-  });
+  useLibraryBrowse.setState({ filter: EMPTY_FILTER, pages: {}, total: 0, all: null });
+  useLibrarySelection.setState({ selected: [], detail: null });
+  useLibraryToast.setState({ toast: null });
 });
 
 afterEach(() => {
@@ -76,66 +72,91 @@ afterEach(() => {
 
 describe('library store', () => {
   it('asks the core page by page and finds items by index', async () => {
-    await useLibrary.getState().load();
+    await useLibraryBrowse.getState().load();
     expect(calls().filter((c) => c.call === 'library.query')).toHaveLength(1);
     expect(calls().at(-1)?.request).toMatchObject({ offset: 0, limit: PAGE_SIZE });
-    expect(useLibrary.getState().total).toBe(450);
-    expect(useLibrary.getState().itemAt(5)?.id).toBe('ID00005');
-    expect(useLibrary.getState().itemAt(PAGE_SIZE + 1)).toBeUndefined();
-    await useLibrary.getState().loadPage(1);
+    expect(useLibraryBrowse.getState().total).toBe(450);
+    expect(useLibraryBrowse.getState().itemAt(5)?.id).toBe('ID00005');
+    expect(useLibraryBrowse.getState().itemAt(PAGE_SIZE + 1)).toBeUndefined();
+    await useLibraryBrowse.getState().loadPage(1);
     expect(calls().at(-1)?.request).toMatchObject({ offset: PAGE_SIZE, limit: PAGE_SIZE });
-    expect(useLibrary.getState().itemAt(PAGE_SIZE + 1)?.id).toBe('ID00201');
+    expect(useLibraryBrowse.getState().itemAt(PAGE_SIZE + 1)?.id).toBe('ID00201');
     // A page already held is not asked again.
-    await useLibrary.getState().loadPage(1);
+    await useLibraryBrowse.getState().loadPage(1);
     expect(calls().filter((c) => c.call === 'library.query')).toHaveLength(2);
   });
 
   it('turns the filter into the request', async () => {
     vi.useFakeTimers();
-    useLibrary
+    useLibraryBrowse
       .getState()
       .setFilter({ favourites: true, sandbox: 'only', model: 'core', from: '2026-11-01' });
     await vi.runAllTimersAsync();
     const request = calls().at(-1)?.request ?? {};
     expect(request).toMatchObject({ favourites: true, sandbox: true, models: ['core'] });
     expect(request.from).toBe(new Date(2026, 10, 1).getTime());
-    useLibrary.getState().setFilter({ sandbox: 'none', text: '' });
+    useLibraryBrowse.getState().setFilter({ sandbox: 'none', text: '' });
     await vi.runAllTimersAsync();
     expect(calls().at(-1)?.request).toMatchObject({ sandbox: false });
     expect(calls().at(-1)?.request.text).toBeUndefined();
   });
 
   it('patches a favourite in place without asking again', async () => {
-    await useLibrary.getState().load();
+    await useLibraryBrowse.getState().load();
     const before = calls().length;
     const first = ALL[0] ?? item(0);
-    useLibrary
+    useLibraryBrowse
       .getState()
       .received({ added: [], updated: [{ ...first, favourite: true }], removed: [], reset: false });
-    expect(useLibrary.getState().itemAt(0)?.favourite).toBe(true);
+    expect(useLibraryBrowse.getState().itemAt(0)?.favourite).toBe(true);
     expect(calls().length).toBe(before);
   });
 
   it('selects with replace, toggle and range', async () => {
-    await useLibrary.getState().load();
-    const s = useLibrary.getState();
-    s.select(2, 'replace');
-    s.select(5, 'range');
-    expect(useLibrary.getState().selected).toEqual(['ID00002', 'ID00003', 'ID00004', 'ID00005']);
-    useLibrary.getState().select(3, 'toggle');
-    expect(useLibrary.getState().selected).not.toContain('ID00003');
+    await useLibraryBrowse.getState().load();
+    const { itemAt } = useLibraryBrowse.getState();
+    const s = useLibrarySelection.getState();
+    s.select(2, 'replace', itemAt);
+    s.select(5, 'range', itemAt);
+    expect(useLibrarySelection.getState().selected).toEqual([
+      'ID00002',
+      'ID00003',
+      'ID00004',
+      'ID00005',
+    ]);
+    useLibrarySelection.getState().select(3, 'toggle', itemAt);
+    expect(useLibrarySelection.getState().selected).not.toContain('ID00003');
   });
 
   it('delete shows an Undo toast; Undo restores', async () => {
-    await useLibrary.getState().load();
-    await useLibrary.getState().deleteIds(['ID00000', 'ID00001']);
-    expect(useLibrary.getState().toast).toEqual({
+    await useLibraryBrowse.getState().load();
+    await useLibraryBrowse.getState().deleteIds(['ID00000', 'ID00001']);
+    expect(useLibraryToast.getState().toast).toEqual({
       message: 'Deleted 2 images.',
       undoToken: 'TOKEN1',
     });
-    await useLibrary.getState().undo();
+    await useLibraryBrowse.getState().undo();
     expect(calls().at(-1)).toEqual({ call: 'library.undoDelete', request: { token: 'TOKEN1' } });
-    expect(useLibrary.getState().toast?.message).toBe('Restored 1 image.');
+    expect(useLibraryToast.getState().toast?.message).toBe('Restored 1 image.');
+  });
+
+  it('a deleted picture leaves the selection and the open detail; a changed one shows anew', async () => {
+    await useLibraryBrowse.getState().load();
+    const { itemAt } = useLibraryBrowse.getState();
+    const selection = useLibrarySelection.getState();
+    selection.select(0, 'replace', itemAt);
+    selection.select(1, 'toggle', itemAt);
+    selection.openDetail(ALL[1] ?? item(1));
+    const first = { ...(ALL[0] ?? item(0)), favourite: true };
+    useLibraryBrowse
+      .getState()
+      .received({ added: [], updated: [first], removed: ['ID00001'], reset: false });
+    expect(useLibrarySelection.getState()).toMatchObject({ selected: ['ID00000'], detail: null });
+    selection.openDetail(ALL[0] ?? item(0));
+    useLibraryBrowse
+      .getState()
+      .received({ added: [], updated: [first], removed: [], reset: false });
+    expect(useLibrarySelection.getState().detail?.favourite).toBe(true);
   });
 
   it('builds media URLs from the base the core gives', () => {
@@ -163,14 +184,14 @@ describe('following the library', () => {
     expect(refreshes()).toBe(2);
 
     // What the core finds arrives as changes, which the store takes.
-    await useLibrary.getState().load();
+    await useLibraryBrowse.getState().load();
     core.emit('library.changed', {
       added: [],
       updated: [{ ...(ALL[0] ?? item(0)), favourite: true }],
       removed: [],
       reset: false,
     });
-    expect(useLibrary.getState().itemAt(0)?.favourite).toBe(true);
+    expect(useLibraryBrowse.getState().itemAt(0)?.favourite).toBe(true);
 
     stop();
     await vi.advanceTimersByTimeAsync(REFRESH_EVERY_MS);

@@ -1,5 +1,5 @@
 /**
- * Create in the core: the calls behind the Create place (jobs.*, results.preview) over the
+ * Create in the core: the calls behind the Create place (jobs.*) over the
  * job queue, whose executor lives in core/jobs/executor.ts.
  *
  * Money is real: the queue never re-sends a job that may have been charged; only `jobs.retry`
@@ -7,7 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { openImage } from '../images/open';
 import type {
   CreateEndpoint,
   EventName,
@@ -29,13 +28,12 @@ import {
   type QueueStatus,
 } from '../jobs';
 import type { InputsService } from '../inputs';
-import { resolveLibraryFile } from '../library';
 import { PlainError } from '../errors';
 import type { Handlers } from '../rpc/dispatch';
 import type { StabilityClient } from '../stability';
 
 export type CreateCallName =
-  'jobs.add' | 'jobs.list' | 'jobs.cancel' | 'jobs.retry' | 'jobs.remove' | 'results.preview';
+  'jobs.add' | 'jobs.list' | 'jobs.cancel' | 'jobs.retry' | 'jobs.remove';
 
 export interface CreateOptions {
   /** The app's data folder: the queue lives in <dataDir>/jobs. */
@@ -206,33 +204,6 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
       if (!queue.get(id)) throw notFound();
       await queue.remove(id);
       return {};
-    },
-    'results.preview': async ({ path: relative, size }) => {
-      const resolved = await resolveLibraryFile(libraryDir(), relative);
-      if (!resolved.ok) {
-        throw new PlainError(
-          'not_found',
-          'That picture is not in the library folder any more. It may have been moved or deleted.',
-        );
-      }
-      const side = size ?? 1024;
-      let quality = 86;
-      for (;;) {
-        const { data, info } = await openImage(resolved.path)
-          .rotate()
-          .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
-          .webp({ quality })
-          .toBuffer({ resolveWithObject: true });
-        // One WebSocket message is at most 1 MiB: keep the base64 well under it.
-        if (data.length < 600 * 1024 || quality <= 40) {
-          return {
-            url: `data:image/webp;base64,${data.toString('base64')}`,
-            width: info.width,
-            height: info.height,
-          };
-        }
-        quality -= 15;
-      }
     },
   };
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import '../../styles/compare.css';
 import { useCompare, type CompareMode, type SliderOrientation } from '../../state/compare';
-import { useLibraryIntent } from '../../state/library';
+import { useLibraryIntent } from '../../state/library-intent';
 import { EmptyState } from '../../ui/EmptyState';
 import { Icon } from '../../ui/Icon';
 import { PlaceHeader } from '../../ui/PlaceHeader';

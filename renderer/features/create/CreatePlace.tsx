@@ -2,7 +2,7 @@ import { useEffect, type DragEvent } from 'react';
 import '../../styles/create.css';
 import { useApp } from '../../state';
 import { followJobs, useCreate } from '../../state/create';
-import { carriesPicture } from '../../state/library';
+import { carriesPicture } from '../../ui/library-drag';
 import { EmptyState } from '../../ui/EmptyState';
 import { PlaceHeader } from '../../ui/PlaceHeader';
 import { Segmented } from '../../ui/Segmented';

@@ -1,12 +1,8 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { useCreate } from '../../state/create';
-import {
-  carriesPicture,
-  LIBRARY_DRAG_TYPE,
-  mediaUrl,
-  readLibraryDrag,
-  useLibrary,
-} from '../../state/library';
+import { useLibraryBrowse } from '../../state/library-browse';
+import { carriesPicture, LIBRARY_DRAG_TYPE, readLibraryDrag } from '../../ui/library-drag';
+import { mediaUrl } from '../../ui/library-media';
 import { Icon } from '../../ui/Icon';
 import { useFilePicker } from '../../ui/useFilePicker';
 
@@ -52,7 +48,7 @@ export function takeDrop(data: DataTransfer): boolean {
   }
   const picture = readLibraryDrag(data.getData(LIBRARY_DRAG_TYPE));
   if (!picture) return false;
-  const folder = useLibrary.getState().folder;
+  const folder = useLibraryBrowse.getState().folder;
   const preview = isLibraryPath(picture.path) ? mediaUrl(folder, { path: picture.path }) : null;
   void create.takeLibraryPicture(picture.id, preview);
   return true;

@@ -2,6 +2,8 @@ import { useEffect, useMemo, useState } from 'react';
 import type { JobView, JobViewState } from '../../../shared/api';
 import { useCompare } from '../../state/compare';
 import { useCreate } from '../../state/create';
+import { useLibraryBrowse } from '../../state/library-browse';
+import { mediaUrl, thumbUrl } from '../../ui/library-media';
 import { Icon } from '../../ui/Icon';
 import { recipeLine } from '../../state/create-form';
 
@@ -120,9 +122,26 @@ function RetryButtons({
   );
 }
 
+/** Tries for a thumbnail the library has not indexed yet: this many times, waiting longer each. */
+const THUMB_TRIES = 6;
+
+/**
+ * A finished picture by its library thumbnail. The job says it is done once the file is saved; the
+ * library indexes it a moment later (its watcher), so a first 404 is asked again, a little later.
+ * Keyed by its address, so another picture starts counting anew.
+ */
+function ResultThumb({ src, alt }: { src: string; alt: string }) {
+  const [attempt, setAttempt] = useState(0);
+  const retry = () => {
+    if (attempt + 1 >= THUMB_TRIES) return;
+    setTimeout(() => setAttempt((n) => n + 1), 250 * 2 ** attempt);
+  };
+  const url = attempt === 0 ? src : `${src}${src.includes('?') ? '&' : '?'}try=${attempt}`;
+  return <img src={url} alt={alt} onError={retry} />;
+}
+
 function JobCard({ job }: { job: JobView }) {
-  const preview = useCreate((s) => (job.result ? s.previews[job.result.path] : undefined));
-  const loadPreview = useCreate((s) => s.loadPreview);
+  const folder = useLibraryBrowse((s) => s.folder);
   const cancel = useCreate((s) => s.cancel);
   const remove = useCreate((s) => s.remove);
   const setForm = useCreate((s) => s.setForm);
@@ -132,8 +151,8 @@ function JobCard({ job }: { job: JobView }) {
   const result = job.result;
 
   useEffect(() => {
-    if (result) void loadPreview(result.path);
-  }, [result, loadPreview]);
+    if (result && !folder) void useLibraryBrowse.getState().loadFolder();
+  }, [result, folder]);
 
   const ratio = result ? `${result.width} / ${result.height}` : aspectOf(job);
   const label = `${STATE_WORDS[job.state]}: ${typeof job.params.prompt === 'string' && job.params.prompt ? job.params.prompt : (job.inputName ?? 'image')}`;
@@ -146,9 +165,10 @@ function JobCard({ job }: { job: JobView }) {
       data-testid="job"
     >
       <div className="job__frame" style={{ aspectRatio: ratio }}>
-        {result && preview ? (
-          <img
-            src={preview}
+        {result && folder ? (
+          <ResultThumb
+            key={result.id}
+            src={thumbUrl(folder, result, 512)}
             alt={typeof job.params.prompt === 'string' ? job.params.prompt : 'Result'}
           />
         ) : active ? (
@@ -204,7 +224,7 @@ function JobCard({ job }: { job: JobView }) {
                     tab: 'upscale',
                     ...(typeof job.params.prompt === 'string' ? { prompt: job.params.prompt } : {}),
                   });
-                  void takeLibraryPicture(result.id, preview ?? null);
+                  void takeLibraryPicture(result.id, folder ? mediaUrl(folder, result) : null);
                 }}
               >
                 Upscale

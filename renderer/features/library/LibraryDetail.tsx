@@ -6,7 +6,9 @@ import { useEffect, useRef, useState } from 'react';
 import type { LibraryItem, LibraryRecipe } from '../../../shared/api';
 import { getBridge } from '../../state/bridge';
 import { messageOf } from '../../state/connection';
-import { mediaUrl, useLibrary } from '../../state/library';
+import { useLibraryBrowse } from '../../state/library-browse';
+import { useLibrarySelection } from '../../state/library-selection';
+import { mediaUrl } from '../../ui/library-media';
 import { copyImage, reuseSettings, takeAsInput } from './actions';
 
 const OPERATION_LABELS: Readonly<Record<string, string>> = {
@@ -34,12 +36,12 @@ export function LibraryDetail({
   /** Go to the previous (-1) or next (+1) image of the grid. */
   onStep: (delta: number) => void;
 }) {
-  const folder = useLibrary((s) => s.folder);
+  const folder = useLibraryBrowse((s) => s.folder);
   const [recipe, setRecipe] = useState<LibraryRecipe | null>(null);
   const [error, setError] = useState<string | null>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
   const close = () => {
-    useLibrary.getState().openDetail(null);
+    useLibrarySelection.getState().openDetail(null);
     // Back to the grid, where the keyboard was.
     requestAnimationFrame(() => document.querySelector<HTMLElement>('.library-grid')?.focus());
   };
@@ -162,7 +164,7 @@ export function LibraryDetail({
             type="button"
             className="button"
             aria-pressed={item.favourite}
-            onClick={() => void useLibrary.getState().setFavourite(item, !item.favourite)}
+            onClick={() => void useLibraryBrowse.getState().setFavourite(item, !item.favourite)}
           >
             {item.favourite ? '★ Favourite' : '☆ Favourite'}
           </button>
@@ -192,7 +194,7 @@ export function LibraryDetail({
             <button
               type="button"
               className="button"
-              onClick={() => void useLibrary.getState().reveal(item)}
+              onClick={() => void useLibraryBrowse.getState().reveal(item)}
             >
               Reveal in folder
             </button>
@@ -202,7 +204,7 @@ export function LibraryDetail({
             className="button button--danger"
             onClick={() => {
               close();
-              void useLibrary.getState().deleteIds([item.id]);
+              void useLibraryBrowse.getState().deleteIds([item.id]);
             }}
           >
             Delete

@@ -18,14 +18,10 @@ import {
 } from 'react';
 import type { LibraryItem } from '../../../shared/api';
 import { getBridge } from '../../state/bridge';
-import {
-  LIBRARY_DRAG_TYPE,
-  libraryDragData,
-  mediaUrl,
-  PAGE_SIZE,
-  thumbUrl,
-  useLibrary,
-} from '../../state/library';
+import { PAGE_SIZE, useLibraryBrowse } from '../../state/library-browse';
+import { useLibrarySelection } from '../../state/library-selection';
+import { LIBRARY_DRAG_TYPE, libraryDragData } from '../../ui/library-drag';
+import { mediaUrl, thumbUrl } from '../../ui/library-media';
 
 const MIN_CELL = 168;
 const GAP = 8;
@@ -46,12 +42,12 @@ export function describeItem(item: LibraryItem): string {
 export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
-  const total = useLibrary((s) => s.total);
-  const pages = useLibrary((s) => s.pages);
-  const folder = useLibrary((s) => s.folder);
-  const selected = useLibrary((s) => s.selected);
-  const focus = useLibrary((s) => s.focus);
-  const generation = useLibrary((s) => s.generation);
+  const total = useLibraryBrowse((s) => s.total);
+  const pages = useLibraryBrowse((s) => s.pages);
+  const folder = useLibraryBrowse((s) => s.folder);
+  const selected = useLibrarySelection((s) => s.selected);
+  const focus = useLibrarySelection((s) => s.focus);
+  const generation = useLibraryBrowse((s) => s.generation);
 
   useLayoutEffect(() => {
     const element = scrollRef.current;
@@ -101,7 +97,7 @@ export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void })
       Math.floor(Math.min(total - 1, (lastRow + 1) * columns - 1) / PAGE_SIZE) + 1,
     );
     for (let page = first; page <= last; page++) {
-      if (!pages[page]) void useLibrary.getState().loadPage(page);
+      if (!pages[page]) void useLibraryBrowse.getState().loadPage(page);
     }
   }, [firstRow, lastRow, columns, total, pages]);
 
@@ -112,11 +108,12 @@ export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void })
   const actions = useMemo<CellActions>(
     () => ({
       click(index, event) {
-        useLibrary
+        useLibrarySelection
           .getState()
           .select(
             index,
             event.shiftKey ? 'range' : event.ctrlKey || event.metaKey ? 'toggle' : 'replace',
+            useLibraryBrowse.getState().itemAt,
           );
         scrollRef.current?.focus({ preventScroll: true });
       },
@@ -127,15 +124,17 @@ export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void })
   const visibleRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / rowHeight));
 
   const moveTo = (index: number, mode: 'move' | 'replace' | 'range') => {
-    const state = useLibrary.getState();
-    const target = Math.max(0, Math.min(index, state.total - 1));
-    if (mode === 'move') state.setFocus(target);
-    else state.select(target, mode);
+    const { total, itemAt } = useLibraryBrowse.getState();
+    const selection = useLibrarySelection.getState();
+    const target = Math.max(0, Math.min(index, total - 1));
+    if (mode === 'move') selection.setFocus(target, total);
+    else selection.select(target, mode, itemAt);
     virtualizer.scrollToIndex(Math.floor(target / columns), { align: 'auto' });
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const state = useLibrary.getState();
+    const state = useLibraryBrowse.getState();
+    const selection = useLibrarySelection.getState();
     if (state.total === 0) return;
     const mode = event.shiftKey ? 'range' : event.ctrlKey || event.metaKey ? 'move' : 'replace';
     const steps: Record<string, number> = {
@@ -149,10 +148,10 @@ export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void })
     const step = steps[event.key];
     if (step !== undefined) {
       event.preventDefault();
-      moveTo(state.focus + step, mode);
+      moveTo(selection.focus + step, mode);
       return;
     }
-    const item = state.itemAt(state.focus);
+    const item = state.itemAt(selection.focus);
     switch (event.key) {
       case 'Home':
         event.preventDefault();
@@ -164,7 +163,7 @@ export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void })
         break;
       case ' ':
         event.preventDefault();
-        state.select(state.focus, 'toggle');
+        selection.select(selection.focus, 'toggle', state.itemAt);
         break;
       case 'Enter':
         event.preventDefault();
@@ -173,12 +172,14 @@ export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void })
       case 'Delete':
       case 'Backspace':
         event.preventDefault();
-        void state.deleteIds(state.selected.length ? state.selected : item ? [item.id] : []);
+        void state.deleteIds(
+          selection.selected.length ? selection.selected : item ? [item.id] : [],
+        );
         break;
       case 'Escape':
-        if (state.selected.length) {
+        if (selection.selected.length) {
           event.preventDefault();
-          state.clearSelection();
+          selection.clearSelection();
         }
         break;
       case 'f':
@@ -192,7 +193,7 @@ export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void })
         if (event.ctrlKey || event.metaKey) {
           event.preventDefault();
           const ids = Object.values(state.pages).flatMap((list) => list.map((e) => e.id));
-          useLibrary.setState({ selected: ids });
+          useLibrarySelection.setState({ selected: ids });
         }
         break;
       default:

@@ -4,9 +4,12 @@ import {
   PAGE_SIZE,
   followLibrary,
   isFiltered,
-  useLibrary,
+  useLibraryBrowse,
   type SandboxFilter,
-} from '../../state/library';
+} from '../../state/library-browse';
+import { useLibraryImport } from '../../state/library-import';
+import { useLibrarySelection } from '../../state/library-selection';
+import { useLibraryToast } from '../../state/library-toast';
 import { EmptyState } from '../../ui/EmptyState';
 import { PlaceHeader } from '../../ui/PlaceHeader';
 import { PICTURE_TYPES, useFilePicker } from '../../ui/useFilePicker';
@@ -20,11 +23,11 @@ function hasFiles(event: DragEvent): boolean {
 }
 
 function Toolbar() {
-  const filter = useLibrary((s) => s.filter);
-  const facets = useLibrary((s) => s.facets);
-  const total = useLibrary((s) => s.total);
-  const all = useLibrary((s) => s.all);
-  const setFilter = useLibrary((s) => s.setFilter);
+  const filter = useLibraryBrowse((s) => s.filter);
+  const facets = useLibraryBrowse((s) => s.facets);
+  const total = useLibraryBrowse((s) => s.total);
+  const all = useLibraryBrowse((s) => s.all);
+  const setFilter = useLibraryBrowse((s) => s.setFilter);
   return (
     <div className="library-toolbar" role="search" aria-label="Find images">
       <input
@@ -109,7 +112,7 @@ function Toolbar() {
 }
 
 function SelectionBar() {
-  const selected = useLibrary((s) => s.selected);
+  const selected = useLibrarySelection((s) => s.selected);
   if (selected.length === 0) return null;
   const [a, b] = selected;
   return (
@@ -120,9 +123,9 @@ function SelectionBar() {
           type="button"
           className="button button--small"
           onClick={() => {
-            const state = useLibrary.getState();
-            const item = state.itemAt(state.focus);
-            if (item) state.openDetail(item);
+            const { focus, openDetail } = useLibrarySelection.getState();
+            const item = useLibraryBrowse.getState().itemAt(focus);
+            if (item) openDetail(item);
           }}
         >
           Open
@@ -141,14 +144,14 @@ function SelectionBar() {
       <button
         type="button"
         className="button button--small button--danger"
-        onClick={() => void useLibrary.getState().deleteIds(selected)}
+        onClick={() => void useLibraryBrowse.getState().deleteIds(selected)}
       >
         Delete {selected.length === 1 ? '' : selected.length}
       </button>
       <button
         type="button"
         className="button button--small"
-        onClick={() => useLibrary.getState().clearSelection()}
+        onClick={() => useLibrarySelection.getState().clearSelection()}
       >
         Clear selection
       </button>
@@ -157,12 +160,12 @@ function SelectionBar() {
 }
 
 function ToastView() {
-  const toast = useLibrary((s) => s.toast);
+  const toast = useLibraryToast((s) => s.toast);
   useEffect(() => {
     if (!toast) return;
     const timer = setTimeout(
       () => {
-        if (useLibrary.getState().toast === toast) useLibrary.getState().showToast(null);
+        if (useLibraryToast.getState().toast === toast) useLibraryToast.getState().showToast(null);
       },
       toast.undoToken ? 10_000 : 6_000,
     );
@@ -177,7 +180,7 @@ function ToastView() {
             <button
               type="button"
               className="button button--small"
-              onClick={() => void useLibrary.getState().undo()}
+              onClick={() => void useLibraryBrowse.getState().undo()}
             >
               Undo
             </button>
@@ -186,7 +189,7 @@ function ToastView() {
             type="button"
             className="library-toast__close"
             aria-label="Dismiss"
-            onClick={() => useLibrary.getState().showToast(null)}
+            onClick={() => useLibraryToast.getState().showToast(null)}
           >
             ×
           </button>
@@ -198,25 +201,26 @@ function ToastView() {
 
 export function LibraryPlace() {
   const online = useApp((s) => s.connection.status === 'online');
-  const total = useLibrary((s) => s.total);
-  const all = useLibrary((s) => s.all);
-  const filter = useLibrary((s) => s.filter);
-  const detail = useLibrary((s) => s.detail);
-  const error = useLibrary((s) => s.error);
-  const folder = useLibrary((s) => s.folder);
-  const importing = useLibrary((s) => s.importing);
+  const total = useLibraryBrowse((s) => s.total);
+  const all = useLibraryBrowse((s) => s.all);
+  const filter = useLibraryBrowse((s) => s.filter);
+  const detail = useLibrarySelection((s) => s.detail);
+  const error = useLibraryBrowse((s) => s.error);
+  const folder = useLibraryBrowse((s) => s.folder);
+  const importing = useLibraryImport((s) => s.importing);
   const [dropping, setDropping] = useState(false);
   const depth = useRef(0);
 
   useEffect(() => {
     if (!online) return;
-    void useLibrary.getState().load();
+    void useLibraryBrowse.getState().load();
     return followLibrary();
   }, [online]);
 
   const step = (delta: number) => {
-    const state = useLibrary.getState();
-    const current = state.detail;
+    const state = useLibraryBrowse.getState();
+    const selection = useLibrarySelection.getState();
+    const current = selection.detail;
     if (!current) return;
     let index = -1;
     for (const [page, list] of Object.entries(state.pages)) {
@@ -228,8 +232,8 @@ export function LibraryPlace() {
     if (next < 0 || next >= state.total) return;
     const item = state.itemAt(next);
     if (item) {
-      state.openDetail(item);
-      state.select(next, 'replace');
+      selection.openDetail(item);
+      selection.select(next, 'replace', state.itemAt);
     } else {
       void state.loadPage(Math.floor(next / PAGE_SIZE));
     }
@@ -240,7 +244,7 @@ export function LibraryPlace() {
   const filePicker = useFilePicker({
     accept: PICTURE_TYPES,
     multiple: true,
-    onFiles: (files) => void useLibrary.getState().importFiles(files),
+    onFiles: (files) => void useLibraryImport.getState().importFiles(files),
   });
 
   return (
@@ -280,7 +284,7 @@ export function LibraryPlace() {
           e.preventDefault();
           depth.current = 0;
           setDropping(false);
-          void useLibrary.getState().importFiles(Array.from(e.dataTransfer.files));
+          void useLibraryImport.getState().importFiles(Array.from(e.dataTransfer.files));
         }}
       >
         {!empty ? <Toolbar /> : null}
@@ -318,7 +322,7 @@ export function LibraryPlace() {
                 <button
                   type="button"
                   className="button"
-                  onClick={() => useLibrary.getState().clearFilter()}
+                  onClick={() => useLibraryBrowse.getState().clearFilter()}
                   disabled={!isFiltered(filter)}
                 >
                   Clear filters
@@ -327,7 +331,7 @@ export function LibraryPlace() {
             </EmptyState>
           </div>
         ) : (
-          <LibraryGrid onOpen={(item) => useLibrary.getState().openDetail(item)} />
+          <LibraryGrid onOpen={(item) => useLibrarySelection.getState().openDetail(item)} />
         )}
         {detail ? <LibraryDetail key={detail.id} item={detail} onStep={step} /> : null}
         {dropping ? (

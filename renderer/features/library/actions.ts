@@ -7,24 +7,24 @@ import { ASPECT_RATIOS, STYLE_PRESETS } from '../../../shared/endpoints';
 import { getBridge } from '../../state/bridge';
 import { messageOf } from '../../state/connection';
 import { useCreate } from '../../state/create';
-import { useLibrary, useLibraryIntent, mediaUrl } from '../../state/library';
+import { useLibraryBrowse } from '../../state/library-browse';
+import { useLibraryIntent } from '../../state/library-intent';
+import { useLibrarySelection } from '../../state/library-selection';
+import { tell as toast } from '../../state/library-toast';
 import { useNavigation } from '../../state/navigation';
 import { modelChoices, type FormState } from '../../state/create-form';
-
-function toast(message: string): void {
-  useLibrary.getState().showToast({ message });
-}
+import { mediaUrl } from '../../ui/library-media';
 
 /** Puts the image into Create's drop zone (image-to-image, or upscale) and goes there. */
 export async function takeAsInput(
   item: LibraryItem,
   target: 'transform' | 'upscale',
 ): Promise<void> {
-  const folder = useLibrary.getState().folder;
+  const folder = useLibraryBrowse.getState().folder;
   if (!folder) return;
   useLibraryIntent.setState({ intent: { kind: 'use-as-input', item, target, ids: [item.id] } });
   useCreate.getState().setForm({ tab: target });
-  useLibrary.getState().openDetail(null);
+  useLibrarySelection.getState().openDetail(null);
   useNavigation.getState().goTo('create');
   await useCreate.getState().takeLibraryPicture(item.id, mediaUrl(folder, item));
 }
@@ -56,7 +56,7 @@ export async function reuseSettings(item: LibraryItem): Promise<void> {
   if (choice) patch.model = choice.id;
   useLibraryIntent.setState({ intent: { kind: 'reuse-settings', item, ids: [item.id] } });
   useCreate.getState().setForm(patch);
-  useLibrary.getState().openDetail(null);
+  useLibrarySelection.getState().openDetail(null);
   useNavigation.getState().goTo('create');
 }
 
@@ -94,7 +94,7 @@ export async function copyImage(item: LibraryItem): Promise<void> {
 }
 
 async function copyInBrowser(item: LibraryItem): Promise<void> {
-  const response = await fetch(mediaUrl(useLibrary.getState().folder, item));
+  const response = await fetch(mediaUrl(useLibraryBrowse.getState().folder, item));
   if (!response.ok) throw new Error('missing');
   let blob = await response.blob();
   if (blob.type !== 'image/png') {

@@ -3,7 +3,7 @@ import { AtelierError } from '../../../shared/api';
 import { useSettings } from '../../state';
 import { getBridge } from '../../state/bridge';
 import { messageOf } from '../../state/connection';
-import { useLibraryMove } from '../../state/library';
+import { useLibraryMove } from '../../state/library-move';
 import { TextSetting } from './TextSetting';
 
 /**

@@ -313,12 +313,6 @@ describe('image-to-image and upscale', () => {
       expectInLibrary(view);
       expect(view.result?.width).toBeGreaterThan(512);
     }
-    const preview = await service.handlers['results.preview']({
-      path: [...views.values()].find((v) => v.result)?.result?.path ?? '',
-      size: 256,
-    });
-    expect(preview.url).toMatch(/^data:image\/webp;base64,/);
-    expect(Math.max(preview.width, preview.height)).toBeLessThanOrEqual(256);
   });
 
   it('refuses what is not a picture with a sentence, and an image too small for the upscaler', async () => {

@@ -45,7 +45,6 @@ describe('the contract', () => {
       'app.copyImage.path', // inside the library folder (libraryImagePath)
       'app.startDrag.path', // inside the library folder (libraryImagePath)
       'library.move.to', // the desktop app: a folder the native dialog answered
-      'results.preview.path', // inside the library folder
       'settings.set.libraryDir', // the desktop app: a folder the native dialog answered
     ]);
   });
@@ -107,7 +106,6 @@ describe('through the desktop host, an arbitrary absolute path is refused everyw
     );
     refused(await host.dispatch('app.startDrag', { path: file }), 'invalid_request');
     refused(await host.dispatch('app.copyImage', { path: file }), 'invalid_request');
-    refused(await host.dispatch('results.preview', { path: file }), 'not_found');
     // compare.save names its pictures by staged id or library id: a file source is not a shape.
     const side = { source: { kind: 'file', path: file }, title: 'x' };
     refused(await host.dispatch('compare.save', { left: side, right: side }), 'invalid_request');

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../../renderer/app/App';
 import { SPRING_MS } from '../../../renderer/app/Sidebar';
 import { connectStores, useNavigation } from '../../../renderer/state';
-import { LIBRARY_DRAG_TYPE } from '../../../renderer/state/library';
+import { LIBRARY_DRAG_TYPE } from '../../../renderer/ui/library-drag';
 import { FakeCore } from '../fakes';
 
 let disconnect: () => void;

@@ -12,7 +12,7 @@ import {
 } from '../../../shared/api';
 import { copyImage } from '../../../renderer/features/library/actions';
 import { setBridge } from '../../../renderer/state/bridge';
-import { useLibrary } from '../../../renderer/state/library';
+import { useLibraryToast } from '../../../renderer/state/library-toast';
 import { FakeCore } from '../fakes';
 
 /** A core whose app.copyImage answers `answer`. */
@@ -31,7 +31,7 @@ const item = { path: '2026-11/cat.webp' } as LibraryItem;
 const write = vi.fn((_items: unknown[]) => Promise.resolve());
 
 beforeEach(() => {
-  useLibrary.setState({ toast: null });
+  useLibraryToast.setState({ toast: null });
   write.mockClear();
   vi.stubGlobal('navigator', { clipboard: { write } });
   vi.stubGlobal(
@@ -50,7 +50,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const toast = () => useLibrary.getState().toast?.message;
+const toast = () => useLibraryToast.getState().toast?.message;
 
 describe('Copy Image', () => {
   it('goes through the core first (the desktop clipboard), never the page’s clipboard', async () => {
