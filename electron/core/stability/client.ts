@@ -103,7 +103,7 @@ export interface WaitOptions extends CallOptions, PollOptions {
 }
 
 export interface StabilityClientOptions {
-  /** Base URL; default settings.apiBaseUrl ?? STABILITY_API_BASE ?? https://api.stability.ai. */
+  /** Base URL, already checked by the host; default https://api.stability.ai. */
   readonly baseUrl?: string | null;
   /** The API key, or a function that gives it (read from the vault at call time). */
   readonly apiKey: string | (() => string | Promise<string>);
@@ -138,13 +138,13 @@ const DEFAULT_POLL: Required<PollOptions> = {
   maxTransientErrors: 3,
 };
 
-/** settings.apiBaseUrl, else STABILITY_API_BASE, else the official address; no trailing slash. */
-export function resolveBaseUrl(
-  fromSettings?: string | null,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): string {
-  const chosen = fromSettings || env.STABILITY_API_BASE || API_DEFAULT_BASE_URL;
-  return chosen.replace(/\/+$/, '');
+/**
+ * The address given (the host resolves it from the settings or STABILITY_API_BASE, through the
+ * address policy and the key's binding), else the official one; no trailing slash. The client never
+ * reads the environment itself: an address reaches it only through that check.
+ */
+export function resolveBaseUrl(given?: string | null): string {
+  return (given || API_DEFAULT_BASE_URL).replace(/\/+$/, '');
 }
 
 function isInput(value: RequestValue): value is ImageInput {

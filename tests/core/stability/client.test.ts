@@ -60,12 +60,17 @@ function expectOnlyTableFields(id: EndpointId): void {
 }
 
 describe('base URL', () => {
-  it('takes settings first, then STABILITY_API_BASE, then the official address', () => {
-    expect(resolveBaseUrl('http://a.test/', { STABILITY_API_BASE: 'http://b.test' })).toBe(
-      'http://a.test',
-    );
-    expect(resolveBaseUrl(null, { STABILITY_API_BASE: 'http://b.test' })).toBe('http://b.test');
-    expect(resolveBaseUrl(undefined, {})).toBe('https://api.stability.ai');
+  it('takes the address it is given, else the official one, and never reads the environment', () => {
+    const before = process.env.STABILITY_API_BASE;
+    process.env.STABILITY_API_BASE = 'http://elsewhere.test';
+    try {
+      expect(resolveBaseUrl('http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080');
+      expect(resolveBaseUrl(null)).toBe('https://api.stability.ai');
+      expect(resolveBaseUrl(undefined)).toBe('https://api.stability.ai');
+    } finally {
+      if (before === undefined) delete process.env.STABILITY_API_BASE;
+      else process.env.STABILITY_API_BASE = before;
+    }
   });
 });
 
