@@ -12,6 +12,7 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { InputView } from '../../../shared/api';
 import { PlainError } from '../errors';
+import { sniffFormat } from '../images/sniff';
 import { openImage } from '../images/open';
 import { LIBRARY_LIMITS, readBounded } from '../library';
 import type { Handlers } from '../rpc/dispatch';
@@ -110,12 +111,10 @@ export interface ShellHandlerOptions {
   folders: FolderGate;
 }
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
 /** The picture as PNG bytes: a PNG as it is, anything else (JPEG, WebP) converted. */
 async function asPng(file: string): Promise<Uint8Array> {
   const { bytes } = await readBounded(file, LIBRARY_LIMITS.imageBytes);
-  if (Buffer.from(bytes.subarray(0, 8)).equals(PNG_SIGNATURE)) return bytes;
+  if (sniffFormat(bytes) === 'png') return bytes;
   return openImage(bytes).png().toBuffer();
 }
 

@@ -5,10 +5,13 @@
  * and read no further than the limit. The limits are documented in docs/library-format.md.
  */
 import { createHash } from 'node:crypto';
-import type { Stats } from 'node:fs';
 import { lstat, mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { BoundedReadRefused, readBoundedFile } from '../fs/read-bounded';
+import {
+  BoundedReadRefused,
+  readBoundedFile,
+  type BoundedFile as BoundedReadFile,
+} from '../fs/read-bounded';
 // From the sharp-free module: code that never decodes a picture must not load sharp.
 import { MAX_INPUT_PIXELS } from '../images/limits';
 import { CACHE_DIR, LibraryError } from './format';
@@ -80,10 +83,7 @@ export class SkippedFileError extends Error {
 }
 
 /** A file read whole: its bytes and the open handle's stats. */
-export interface BoundedFile {
-  bytes: Buffer;
-  stats: Stats;
-}
+export type BoundedFile = Omit<BoundedReadFile, 'grew'>;
 
 /**
  * Reads a regular file of at most `limit` bytes (see core/fs/read-bounded.ts). Throws
