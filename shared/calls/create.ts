@@ -15,11 +15,22 @@ export const CREATE_ENDPOINTS = [
   'upscale.fast',
   'upscale.conservative',
   'upscale.creative',
+  'edit.inpaint',
+  'edit.erase',
+  'edit.outpaint',
+  'edit.search-and-replace',
+  'edit.search-and-recolor',
+  'edit.remove-background',
+  'edit.replace-background-and-relight',
+  'control.sketch',
+  'control.structure',
+  'control.style',
+  'control.style-transfer',
 ] as const;
 export const CreateEndpoint = z.enum(CREATE_ENDPOINTS);
 export type CreateEndpoint = z.infer<typeof CreateEndpoint>;
 
-export const CreateKind = z.enum(['text-to-image', 'image-to-image', 'upscale']);
+export const CreateKind = z.enum(['text-to-image', 'image-to-image', 'upscale', 'edit', 'guide']);
 export type CreateKind = z.infer<typeof CreateKind>;
 
 /** The states a job shows (the same list as the core's queue). */
@@ -130,8 +141,19 @@ export const createCalls = {
         endpoint: CreateEndpoint,
         params: FormParams,
         count: z.number().int().min(1).max(MAX_IMAGES_PER_RUN),
-        /** A staged picture's id (inputs.finish, inputs.fromLibrary, a drop or a dialog). */
+        /**
+         * A staged picture's id (inputs.finish, inputs.fromLibrary, a drop or a dialog), for the
+         * endpoint's first image field (`image`, or `subject_image`, `init_image`).
+         */
         input: Id.optional(),
+        /**
+         * Staged pictures by the endpoint's image field (`mask`, `style_image`,
+         * `background_reference` ...): each key must be an image field of the endpoint.
+         */
+        images: z
+          .record(z.string().regex(/^[a-z][a-z_]{0,39}$/), Id)
+          .refine((images) => Object.keys(images).length <= 4, 'At most 4 pictures.')
+          .optional(),
       })
       .strict(),
     response: z.object({ jobs: z.array(JobView) }),

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type {
   CreateEndpoint,
+  CreateKind,
   EventName,
   EventPayload,
   FormParams,
@@ -23,6 +24,7 @@ import {
   RETRYABLE_STATES,
   retryKindOf,
   scalarParams,
+  type InputRef,
   type Job,
   type JobQueue,
   type QueueStatus,
@@ -64,13 +66,59 @@ export interface CreateService {
   close(): Promise<void>;
 }
 
-const KIND_OF_INPUT_ENDPOINT: Partial<Record<CreateEndpoint, 'image-to-image' | 'upscale'>> = {
+const KIND_OF_INPUT_ENDPOINT: Partial<
+  Record<CreateEndpoint, Exclude<CreateKind, 'text-to-image'>>
+> = {
   'generate.sd3': 'image-to-image',
   'generate.ultra': 'image-to-image',
   'upscale.fast': 'upscale',
   'upscale.conservative': 'upscale',
   'upscale.creative': 'upscale',
+  'edit.inpaint': 'edit',
+  'edit.erase': 'edit',
+  'edit.outpaint': 'edit',
+  'edit.search-and-replace': 'edit',
+  'edit.search-and-recolor': 'edit',
+  'edit.remove-background': 'edit',
+  'edit.replace-background-and-relight': 'edit',
+  'control.sketch': 'guide',
+  'control.structure': 'guide',
+  'control.style': 'guide',
+  'control.style-transfer': 'guide',
 };
+
+/**
+ * The job's input pictures: `input` fills the endpoint's first image field, `images` the others by
+ * name. Every name must be an image field of the endpoint; every id a staged picture.
+ */
+function jobInputs(
+  endpoint: CreateEndpoint,
+  input: string | undefined,
+  images: Readonly<Record<string, string>> | undefined,
+  inputs: InputsService,
+): InputRef[] {
+  const spec = ENDPOINTS[endpoint];
+  const fields = spec.params.filter((param) => param.kind === 'image');
+  const first = fields[0];
+  const named: Record<string, string> = { ...images };
+  if (input !== undefined && first) {
+    if (named[first.name] !== undefined && named[first.name] !== input) {
+      throw new PlainError('invalid_request', `Two pictures were given for ${first.label}.`);
+    }
+    named[first.name] = input;
+  }
+  for (const name of Object.keys(named)) {
+    if (!fields.some((field) => field.name === name)) {
+      throw new PlainError('invalid_request', `${spec.label} takes no picture called ${name}.`);
+    }
+  }
+  return fields.flatMap((field) => {
+    const id = named[field.name];
+    if (id === undefined) return [];
+    const staged = inputs.require(id);
+    return [{ param: field.name, path: staged.file, name: staged.name }];
+  });
+}
 
 /** The job as the renderer sees it. */
 export function viewOf(job: Job): JobView {
@@ -154,16 +202,16 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
   }
 
   const handlers: CreateService['handlers'] = {
-    'jobs.add': async ({ kind, endpoint, params, count, input }) => {
+    'jobs.add': async ({ kind, endpoint, params, count, input, images }) => {
       const expected = KIND_OF_INPUT_ENDPOINT[endpoint];
       if (kind !== 'text-to-image' && expected !== kind) {
         throw new PlainError('invalid_request', `${ENDPOINTS[endpoint].label} cannot do ${kind}.`);
       }
       const needsImage = kind !== 'text-to-image';
-      if (needsImage && input === undefined) {
+      if (needsImage && input === undefined && images === undefined) {
         throw new PlainError('no_image', 'Drop a picture first, or choose one with Choose file.');
       }
-      const image = needsImage && input !== undefined ? options.inputs.require(input) : undefined;
+      const refs = needsImage ? jobInputs(endpoint, input, images, options.inputs) : [];
       const batch = count > 1 ? randomUUID() : undefined;
       // A fixed seed gives each image its own (seed, seed + 1, …): never N identical paid requests.
       const seed = typeof params.seed === 'string' ? Number(params.seed) : params.seed;
@@ -176,7 +224,7 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
           kind,
           endpoint,
           params: { ...params, ...seedOf(index) },
-          inputs: image ? [{ param: 'image', path: image.file, name: image.name }] : [],
+          inputs: refs,
           ...(batch !== undefined ? { batch } : {}),
         })),
       );

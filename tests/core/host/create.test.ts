@@ -333,6 +333,46 @@ describe('image-to-image and upscale', () => {
     expect(view.error?.message).toMatch(/32/);
   });
 
+  it('sends named pictures to their own fields, and refuses a field the endpoint does not have', async () => {
+    const photo = await upload(await png(320, 256), 'photo.png');
+    const style = await upload(await png(256, 256), 'style.png');
+    const { jobs } = await service.handlers['jobs.add']({
+      kind: 'guide',
+      endpoint: 'control.style-transfer',
+      params: { style_strength: 0.5 },
+      count: 1,
+      images: { init_image: photo.id, style_image: style.id },
+    });
+    const view = await finished(jobs[0]?.id ?? '');
+    expect(view.state).toBe('done');
+    const sent = sandbox.requests.filter((r) => r.path.endsWith('/style-transfer')).at(-1);
+    expect(
+      sent?.fields
+        .filter((f) => f.kind === 'file')
+        .map((f) => f.name)
+        .sort(),
+    ).toEqual(['init_image', 'style_image']);
+    await expect(
+      service.handlers['jobs.add']({
+        kind: 'edit',
+        endpoint: 'edit.erase',
+        params: {},
+        count: 1,
+        input: photo.id,
+        images: { style_image: style.id },
+      }),
+    ).rejects.toThrow(/Erase takes no picture called style_image/);
+    await expect(
+      service.handlers['jobs.add']({
+        kind: 'guide',
+        endpoint: 'edit.erase',
+        params: {},
+        count: 1,
+        input: photo.id,
+      }),
+    ).rejects.toThrow(/cannot do guide/);
+  });
+
   it('takes a picture by path (the main process: Electron drops) and refuses an image job without one', async () => {
     const file = path.join(root, 'dropped.png');
     writeFileSync(file, await png(300, 200));
