@@ -77,6 +77,11 @@ export interface SandboxOptions {
   retentionMs?: number;
   /** How many recent requests to keep in `requests` (default 500). */
   recordLimit?: number;
+  /**
+   * Keep each file part's bytes in `requests` (default false: only name, type and size), so a test
+   * can decode what went on the wire (a mask, which picture went to which field).
+   */
+  recordFileBytes?: boolean;
 }
 
 export interface RecordedField {
@@ -88,6 +93,8 @@ export interface RecordedField {
   filename?: string;
   type?: string;
   size?: number;
+  /** File parts' bytes, when the Sandbox was started with `recordFileBytes`. */
+  bytes?: Buffer;
 }
 
 export interface RecordedRequest {
@@ -588,6 +595,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           filename: value.name,
           type: value.type,
           size: bytes.length,
+          ...(options.recordFileBytes === true ? { bytes } : {}),
         });
         if (name === 'none') continue;
         const info = await imageFacts(bytes);

@@ -26,7 +26,7 @@ const views = new Map<string, JobView>();
 const waiters = new Set<() => void>();
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ startingCredits: 100_000, faults: {} });
+  sandbox = await startSandbox({ startingCredits: 100_000, faults: {}, recordFileBytes: true });
   client = createStabilityClient({ baseUrl: sandbox.url, apiKey: SANDBOX_API_KEY });
 });
 
@@ -346,6 +346,9 @@ describe('image-to-image and upscale', () => {
     const view = await finished(jobs[0]?.id ?? '');
     expect(view.state).toBe('done');
     const sent = sandbox.requests.filter((r) => r.path.endsWith('/style-transfer')).at(-1);
+    const bytesOf = (name: string) => sent?.fields.find((f) => f.name === name)?.bytes;
+    expect((await sharp(bytesOf('init_image')).metadata()).width).toBe(320);
+    expect((await sharp(bytesOf('style_image')).metadata()).width).toBe(256);
     expect(
       sent?.fields
         .filter((f) => f.kind === 'file')
