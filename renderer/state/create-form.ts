@@ -265,9 +265,14 @@ export function problemsOf(
 ): FieldMessages {
   const values: Record<string, ParamValues[string]> = { ...paramsOf(form) };
   if (form.tab === 'guide') {
-    const problems = { ...validateParams(specOf(form), values) };
-    for (const slot of guideModeInfo(form.guide.mode).slots) delete problems[slot.field];
-    Object.assign(problems, referenceProblems(form.guide.mode, references));
+    // The pictures are judged by referenceProblems (by the table's limits, in sentences).
+    const fields = new Set<string>(guideModeInfo(form.guide.mode).slots.map((s) => s.field));
+    const problems: FieldMessages = {
+      ...Object.fromEntries(
+        Object.entries(validateParams(specOf(form), values)).filter(([name]) => !fields.has(name)),
+      ),
+      ...referenceProblems(form.guide.mode, references),
+    };
     if (form.count < 1 || form.count > 10) problems.count = 'From 1 to 10 images.';
     return problems;
   }
