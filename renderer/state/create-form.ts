@@ -26,8 +26,16 @@ import {
   type Sd3Model,
   type StylePreset,
 } from '../../shared/endpoints';
+import {
+  INITIAL_GUIDE,
+  guideModeInfo,
+  guideParams,
+  referenceProblems,
+  type GuideSettings,
+  type References,
+} from './guide-form';
 
-export type Tab = 'generate' | 'transform' | 'upscale';
+export type Tab = 'generate' | 'transform' | 'upscale' | 'guide';
 export type UpscaleEndpoint = 'upscale.fast' | 'upscale.conservative' | 'upscale.creative';
 
 /** A model on the picker: an endpoint, and the model parameter's value where it has one. */
@@ -129,6 +137,8 @@ export interface FormState {
   /** null: the upscaler's default. */
   creativity: number | null;
   count: number;
+  /** The Guide tab's mode and sliders (guide-form.ts). */
+  guide: GuideSettings;
 }
 
 export const INITIAL_FORM: FormState = {
@@ -146,6 +156,7 @@ export const INITIAL_FORM: FormState = {
   strength: 0.6,
   creativity: null,
   count: 1,
+  guide: INITIAL_GUIDE,
 };
 
 export function choiceOf(form: FormState): ModelChoice {
@@ -158,6 +169,8 @@ export function choiceOf(form: FormState): ModelChoice {
 /** The endpoint and kind a form sends to. */
 export function targetOf(form: FormState): { endpoint: CreateEndpoint; kind: CreateKind } {
   if (form.tab === 'upscale') return { endpoint: form.upscaler, kind: 'upscale' };
+  if (form.tab === 'guide')
+    return { endpoint: guideModeInfo(form.guide.mode).endpoint, kind: 'guide' };
   const choice = choiceOf(form);
   return {
     endpoint: choice.endpoint,
@@ -223,6 +236,9 @@ export function paramsOf(form: FormState): FormParams {
   if (form.cfgScale !== null) put('cfg_scale', form.cfgScale);
   put('strength', form.strength);
   if (form.creativity !== null) put('creativity', form.creativity);
+  if (form.tab === 'guide') {
+    for (const [name, value] of Object.entries(guideParams(form.guide))) put(name, value);
+  }
   // Only keep what the endpoint has (a guard: the table is the truth).
   return Object.fromEntries(Object.entries(params).filter(([name]) => findParam(spec, name)));
 }
@@ -238,9 +254,28 @@ export function seedRunText(form: FormState): string | undefined {
   return `The ${form.count} images use seeds ${first} to ${last}, one each.`;
 }
 
-/** Field messages from the table's validator (prompt missing, out of range ...). */
-export function problemsOf(form: FormState, input: InputView | null): FieldMessages {
+/**
+ * Field messages from the table's validator (prompt missing, out of range ...). The Guide tab's
+ * pictures are its `references` (by image field), not the drop zone's `input`.
+ */
+export function problemsOf(
+  form: FormState,
+  input: InputView | null,
+  references: References = {},
+): FieldMessages {
   const values: Record<string, ParamValues[string]> = { ...paramsOf(form) };
+  if (form.tab === 'guide') {
+    // The pictures are judged by referenceProblems (by the table's limits, in sentences).
+    const fields = new Set<string>(guideModeInfo(form.guide.mode).slots.map((s) => s.field));
+    const problems: FieldMessages = {
+      ...Object.fromEntries(
+        Object.entries(validateParams(specOf(form), values)).filter(([name]) => !fields.has(name)),
+      ),
+      ...referenceProblems(form.guide.mode, references),
+    };
+    if (form.count < 1 || form.count > 10) problems.count = 'From 1 to 10 images.';
+    return problems;
+  }
   if (form.tab !== 'generate' && input) {
     values.image = {
       kind: 'image',

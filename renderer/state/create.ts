@@ -19,6 +19,8 @@ import {
   targetOf,
   type FormState,
 } from './create-form';
+import { referenceImages } from './guide-form';
+import { useGuide } from './guide';
 import { confirmRun } from './account';
 import { getBridge } from './bridge';
 import { messageOf } from './connection';
@@ -194,7 +196,7 @@ export const useCreate = create<CreateState>()((set, get) => ({
   run: async () => {
     const { form, input, running } = get();
     if (running) return false;
-    const problems = problemsOf(form, input);
+    const problems = problemsOf(form, input, useGuide.getState().references);
     if (Object.keys(problems).length > 0) {
       set({ problems, runError: null });
       return false;
@@ -213,7 +215,11 @@ export const useCreate = create<CreateState>()((set, get) => ({
         endpoint,
         params: paramsOf(form),
         count: form.tab === 'upscale' ? 1 : form.count,
-        ...(kind !== 'text-to-image' && input ? { input: input.id } : {}),
+        ...(kind === 'guide'
+          ? { images: referenceImages(form.guide.mode, useGuide.getState().references) }
+          : kind !== 'text-to-image' && input
+            ? { input: input.id }
+            : {}),
       });
       set((state) => ({
         jobs: { ...state.jobs, ...Object.fromEntries(jobs.map((j) => [j.id, j])) },

@@ -33,6 +33,7 @@ import { createCompareService } from './compare';
 import type { LibraryOptions, TrashFunction } from '../library';
 import { createFolderGate, shellHandlers, type ShellServices } from './shell-services';
 import { createInputs } from '../inputs';
+import { createReferenceHandlers } from './reference';
 import type { SandboxOptions } from '../sandbox';
 import type { KeychainStoreOptions, Vault } from '../vault';
 
@@ -233,6 +234,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return library.handlers['library.move'](request);
     },
     ...compare.handlers,
+    ...createReferenceHandlers({ library: () => library.current(), inputs }),
   };
 
   const inner = createDispatch(handlers, {

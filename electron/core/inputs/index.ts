@@ -58,8 +58,11 @@ export interface StagedInput {
 
 export interface InputsService {
   handlers: Pick<Handlers, InputsCallName>;
-  /** A file on this computer named by the main process (never by the renderer). */
-  fromPath(absolutePath: string): Promise<InputView>;
+  /**
+   * A file on this computer named by the main process or the core (never by the renderer); `name`
+   * shows instead of the file's own name.
+   */
+  fromPath(absolutePath: string, name?: string): Promise<InputView>;
   /** A staged picture by its id, or null when there is none (any more). */
   get(id: string): StagedInput | null;
   /** Like get, or a PlainError with a sentence. */
@@ -250,9 +253,9 @@ export function createInputs(options: InputsOptions): InputsService {
       },
     },
 
-    async fromPath(absolutePath) {
+    async fromPath(absolutePath, name) {
       const bytes = await readRegularFile(absolutePath, maxBytes);
-      return stageBytes(displayName(absolutePath), bytes);
+      return stageBytes(displayName(name ?? absolutePath), bytes);
     },
 
     get: (id) => staged.get(id) ?? null,

@@ -12,6 +12,7 @@ import {
   type ParamValues,
   type Size,
 } from '../../../shared/endpoints';
+import { isControlEndpoint, renderControl } from './control';
 import { blend, finish, maskOf, pattern, radialMask, rawOf, type Raw } from './images';
 
 export interface RenderRequest {
@@ -127,17 +128,8 @@ export async function render(req: RenderRequest): Promise<Rendered> {
       : await art();
     const inverse = Buffer.from(radialMask(size, 0.5, 0.5, 0.4).map((v) => 255 - v));
     raw = blend(subject, background, 1, inverse);
-  } else if (id === 'control.style-transfer') {
-    const init = await rawOf(source('init_image') as Buffer, size);
-    const style = await rawOf(source('style_image') as Buffer, size);
-    const amount = num(text.change_strength, 0.9) * num(text.style_strength, 1) * 0.7;
-    raw = blend(init, blend(style, await art(), 0.3), amount);
-  } else if (id === 'control.style') {
-    const style = await rawOf(source('image') as Buffer, size);
-    raw = blend(await art(), style, num(text.fidelity, 0.5) * 0.6);
-  } else if (id === 'control.sketch' || id === 'control.structure') {
-    const input = await rawOf(source('image') as Buffer, size);
-    raw = blend(input, await art(), 1 - num(text.control_strength, 0.7) * 0.8);
+  } else if (isControlEndpoint(id)) {
+    raw = await renderControl({ id, size, text, source, art });
   } else if (mode === 'image-to-image') {
     const input = await rawOf(source('image') as Buffer, size);
     raw = blend(input, await art(), num(text.strength, 0.5));

@@ -1,9 +1,11 @@
-import { useId, type KeyboardEvent, type ReactNode } from 'react';
+import type { KeyboardEvent } from 'react';
 import { SEED_MAX, creditCost, ENDPOINTS } from '../../../shared/endpoints';
 import { usesCommandKey } from '../../app/platform';
 import { useCreate } from '../../state/create';
 import { Segmented } from '../../ui/Segmented';
 import { DropZone } from './DropZone';
+import { Field, Slider } from './fields';
+import { GuideReferences, GuideSliders } from './GuideForm';
 import {
   UPSCALERS,
   aspectChoices,
@@ -22,89 +24,6 @@ import {
   visibleParams,
   type FormState,
 } from '../../state/create-form';
-
-function Field({
-  label,
-  htmlFor,
-  labelId,
-  hint,
-  error,
-  children,
-}: {
-  label: string;
-  htmlFor?: string;
-  labelId?: string;
-  hint?: ReactNode;
-  error?: string | undefined;
-  children: ReactNode;
-}) {
-  return (
-    <div className="field">
-      <div className="field__head">
-        {htmlFor ? (
-          <label className="field__label" htmlFor={htmlFor} id={labelId}>
-            {label}
-          </label>
-        ) : (
-          <span className="field__label" id={labelId}>
-            {label}
-          </span>
-        )}
-        {hint ? <span className="field__hint">{hint}</span> : null}
-      </div>
-      {children}
-      {error ? (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-function Slider({
-  label,
-  value,
-  min,
-  max,
-  step,
-  onChange,
-  left,
-  right,
-  words,
-}: {
-  label: string;
-  value: number;
-  min: number;
-  max: number;
-  step: number;
-  onChange: (value: number) => void;
-  left: string;
-  right: string;
-  words?: string;
-}) {
-  const id = useId();
-  return (
-    <Field label={label} htmlFor={id} hint={<output htmlFor={id}>{value.toFixed(2)}</output>}>
-      <input
-        id={id}
-        className="slider"
-        type="range"
-        min={min}
-        max={max}
-        step={step}
-        value={value}
-        aria-valuetext={words ? `${value.toFixed(2)}: ${words}` : value.toFixed(2)}
-        onChange={(event) => onChange(Number(event.target.value))}
-      />
-      <div className="slider__ends" aria-hidden="true">
-        <span>{left}</span>
-        <span>{right}</span>
-      </div>
-      {words ? <p className="slider__words">{words}</p> : null}
-    </Field>
-  );
-}
 
 function ModelPicker({ form, set }: { form: FormState; set: (p: Partial<FormState>) => void }) {
   const list = form.tab === 'transform' ? transformChoices() : modelChoices();
@@ -254,7 +173,8 @@ export function CreateForm() {
       noValidate
     >
       <div className="create-form__scroll">
-        {form.tab !== 'generate' ? (
+        {form.tab === 'guide' ? <GuideReferences /> : null}
+        {form.tab !== 'generate' && form.tab !== 'guide' ? (
           <DropZone
             label={form.tab === 'upscale' ? 'Picture to upscale' : 'Starting picture'}
             error={problems.image}
@@ -262,7 +182,7 @@ export function CreateForm() {
         ) : null}
         {form.tab === 'upscale' ? (
           <UpscalerPicker form={form} set={set} />
-        ) : (
+        ) : form.tab === 'guide' ? null : (
           <ModelPicker form={form} set={set} />
         )}
 
@@ -301,6 +221,8 @@ export function CreateForm() {
             onChange={(strength) => set({ strength })}
           />
         ) : null}
+
+        {form.tab === 'guide' ? <GuideSliders /> : null}
 
         {visible.has('creativity') && creativityParam ? (
           <Slider

@@ -8,6 +8,7 @@ import { PlaceHeader } from '../../ui/PlaceHeader';
 import { Segmented } from '../../ui/Segmented';
 import { CreateForm } from './CreateForm';
 import { takeDrop } from './DropZone';
+import { takeGuideDrop } from './GuideForm';
 import { Results } from './Results';
 import type { Tab } from '../../state/create-form';
 
@@ -15,6 +16,7 @@ const TABS: readonly { value: Tab; label: string }[] = [
   { value: 'generate', label: 'Generate' },
   { value: 'transform', label: 'Transform' },
   { value: 'upscale', label: 'Upscale' },
+  { value: 'guide', label: 'Guide' },
 ];
 
 export function CreatePlace() {
@@ -30,6 +32,7 @@ export function CreatePlace() {
   const onDrop = (event: DragEvent) => {
     if (!carriesPicture(event.dataTransfer)) return;
     event.preventDefault();
+    if (tab === 'guide' && takeGuideDrop(event.dataTransfer)) return;
     if (tab === 'generate') setForm({ tab: 'transform' });
     takeDrop(event.dataTransfer);
   };

@@ -11,11 +11,13 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-function firstFile(list: FileList | null | undefined): File | null {
+/** The first file of a list (a drop's or a paste's files), or null. */
+export function firstFile(list: FileList | null | undefined): File | null {
   return list && list.length > 0 ? (list.item(0) ?? null) : null;
 }
 
-function firstItemFile(list: DataTransferItemList | null | undefined): File | null {
+/** The first file among a drop's or a paste's items, or null. */
+export function firstItemFile(list: DataTransferItemList | null | undefined): File | null {
   if (!list) return null;
   for (let i = 0; i < list.length; i++) {
     const item = list[i];

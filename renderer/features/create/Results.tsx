@@ -6,6 +6,7 @@ import { useLibraryBrowse } from '../../state/library-browse';
 import { mediaUrl, thumbUrl } from '../../ui/library-media';
 import { Icon } from '../../ui/Icon';
 import { recipeLine } from '../../state/create-form';
+import { CompareReferences } from './GuideCompare';
 
 const STATE_WORDS: Readonly<Record<JobViewState, string>> = {
   waiting: 'Waiting',
@@ -229,7 +230,9 @@ function JobCard({ job }: { job: JobView }) {
               >
                 Upscale
               </button>
-              {job.kind !== 'text-to-image' ? (
+              {job.kind === 'guide' ? (
+                <CompareReferences job={job} resultId={result.id} />
+              ) : job.kind !== 'text-to-image' ? (
                 <button
                   type="button"
                   className="chip-button"

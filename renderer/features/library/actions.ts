@@ -13,6 +13,7 @@ import { useLibrarySelection } from '../../state/library-selection';
 import { tell as toast } from '../../state/library-toast';
 import { useNavigation } from '../../state/navigation';
 import { modelChoices, type FormState } from '../../state/create-form';
+import { reuseGuideSettings } from '../../state/guide-recall';
 import { mediaUrl } from '../../ui/library-media';
 
 /** Puts the image into Create's drop zone (image-to-image, or upscale) and goes there. */
@@ -33,7 +34,10 @@ export async function takeAsInput(
 export async function reuseSettings(item: LibraryItem): Promise<void> {
   let params: Record<string, unknown> = {};
   try {
-    params = (await getBridge().invoke('library.get', { id: item.id })).recipe.params;
+    const { recipe } = await getBridge().invoke('library.get', { id: item.id });
+    params = recipe.params;
+    // A guide result: its mode, sliders and reference pictures (guide-recall.ts).
+    if (await reuseGuideSettings(item, recipe)) return leaveFor(item);
   } catch (error) {
     toast(messageOf(error));
     return;
@@ -54,8 +58,13 @@ export async function reuseSettings(item: LibraryItem): Promise<void> {
   if (style) patch.stylePreset = style;
   const choice = modelChoices().find((c) => c.model === item.model || c.id === item.model);
   if (choice) patch.model = choice.id;
-  useLibraryIntent.setState({ intent: { kind: 'reuse-settings', item, ids: [item.id] } });
   useCreate.getState().setForm(patch);
+  leaveFor(item);
+}
+
+/** After Reuse settings: the intent noted, the detail closed, Create shown. */
+function leaveFor(item: LibraryItem): void {
+  useLibraryIntent.setState({ intent: { kind: 'reuse-settings', item, ids: [item.id] } });
   useLibrarySelection.getState().openDetail(null);
   useNavigation.getState().goTo('create');
 }
