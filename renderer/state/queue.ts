@@ -253,8 +253,9 @@ export const useQueue = create<QueueState>()((set, get) => {
     },
     pause: () =>
       act(async () => {
+        // The panel says "Paused" for as long as it is.
         set({ queue: await getBridge().invoke('jobs.pause', {}) });
-        return 'Paused: running jobs finish, nothing new starts until you resume.';
+        return null;
       }),
     resume: () =>
       act(async () => {

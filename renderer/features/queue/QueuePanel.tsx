@@ -150,7 +150,7 @@ export function QueuePanel() {
 
       {paused ? (
         <p className="queue-panel__note" role="status">
-          Paused: running jobs finish, nothing new starts until you choose Resume all.
+          Paused: running jobs finish; nothing new starts until Resume all.
         </p>
       ) : null}
       {queue?.message ? <p className="queue-panel__note">{queue.message}</p> : null}
