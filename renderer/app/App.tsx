@@ -4,6 +4,7 @@ import { CreatePlace } from '../features/create/CreatePlace';
 import { LibraryPlace } from '../features/library/LibraryPlace';
 import { ComparePlace } from '../features/compare/ComparePlace';
 import { SettingsPlace } from '../features/settings/SettingsPlace';
+import { QueuePanel } from '../features/queue/QueuePanel';
 import { Welcome } from '../features/onboarding/Welcome';
 import { PLACE_TITLE_ID } from '../ui/PlaceHeader';
 import { ConnectionBanner } from './ConnectionBanner';
@@ -56,6 +57,7 @@ export function App() {
           <main className="place" aria-labelledby={PLACE_TITLE_ID} data-place={place}>
             <PlaceView place={place} />
           </main>
+          <QueuePanel />
         </div>
       )}
     </div>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { Icon } from '../ui/Icon';
+import { QueueButton } from '../features/queue/QueueButton';
 import { useNavigation } from '../state';
 import { carriesPicture } from '../ui/library-drag';
 import { PLACES, PLACE_LABELS, type Place } from './places';
@@ -59,6 +60,7 @@ export function Sidebar() {
           </li>
         ))}
       </ul>
+      <QueueButton />
     </nav>
   );
 }

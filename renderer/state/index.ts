@@ -7,6 +7,7 @@ import { useAccount } from './account';
 import { setBridge } from './bridge';
 import { useApp } from './connection';
 import { useSettings } from './settings';
+import { followQueue, useQueue } from './queue';
 
 export function connectStores(bridge: RendererBridge): () => void {
   setBridge(bridge);
@@ -14,6 +15,7 @@ export function connectStores(bridge: RendererBridge): () => void {
     void useApp.getState().loadInfo();
     void useSettings.getState().load();
     void useAccount.getState().load();
+    void useQueue.getState().load();
   };
   useApp.setState({ connection: bridge.connection.state });
   const stopEvents = bridge.on('settings.changed', (settings) =>
@@ -36,6 +38,7 @@ export function connectStores(bridge: RendererBridge): () => void {
     clearTimeout(creditsTimer);
     creditsTimer = setTimeout(() => void useAccount.getState().refreshCredits(), 250);
   });
+  const stopQueue = followQueue(bridge);
   const stopConnection = bridge.connection.subscribe((connection) => {
     useApp.setState({ connection });
     if (connection.status === 'online') load();
@@ -46,6 +49,7 @@ export function connectStores(bridge: RendererBridge): () => void {
     stopEvents();
     stopAccount();
     stopJobs();
+    stopQueue();
     clearTimeout(creditsTimer);
     stopConnection();
     setBridge(null);

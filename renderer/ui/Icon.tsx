@@ -1,8 +1,14 @@
 /** Small line icons drawn for Atelier (20x20, stroke follows the text colour). */
 export type IconName =
-  'create' | 'library' | 'compare' | 'settings' | 'info' | 'warning' | 'image' | 'folder';
+  'create' | 'library' | 'compare' | 'settings' | 'info' | 'warning' | 'image' | 'folder' | 'queue';
 
 const PATHS: Record<IconName, React.ReactNode> = {
+  queue: (
+    <>
+      <path d="M3 5h10M3 10h10M3 15h6" />
+      <path d="m14.5 13 2.5 2-2.5 2" opacity="0.7" />
+    </>
+  ),
   create: (
     <>
       <path d="M10 2.5v3M10 14.5v3M2.5 10h3M14.5 10h3" />

@@ -101,6 +101,8 @@ export type JobView = z.infer<typeof JobView>;
 
 export const QueueView = z.object({
   online: z.boolean(),
+  /** The person paused the queue: no job starts until Resume all (running ones finish). */
+  paused: z.boolean(),
   running: z.number(),
   waiting: z.number(),
   needsAttention: z.number(),
@@ -132,7 +134,45 @@ export const MAX_IMAGES_PER_RUN = 10;
 
 const Id = z.string().min(1).max(100);
 
+/** Every job's id, in the order the waiting ones start (after the person reordered them). */
+export const JobOrder = z.object({ ids: z.array(z.string()) });
+export type JobOrder = z.infer<typeof JobOrder>;
+
+/** How many jobs a queue-wide action touched. */
+const Count = z.object({ count: z.number() });
+
+/** Where jobs.move puts a waiting job: before or after another waiting job, or a place (0: next). */
+export const JobMove = z
+  .object({
+    id: Id,
+    before: Id.optional(),
+    after: Id.optional(),
+    index: z.number().int().min(0).max(1_000_000).optional(),
+  })
+  .strict()
+  .refine(
+    (move) => [move.before, move.after, move.index].filter((v) => v !== undefined).length === 1,
+    'Say one place: before, after or index.',
+  );
+export type JobMove = z.infer<typeof JobMove>;
+
+/** Steering the queue (the Queue panel): each is one click of the person. */
+const queueCalls = {
+  /** Moves a waiting job; answers the new order. A running or finished job cannot move. */
+  'jobs.move': { request: JobMove, response: JobOrder },
+  /** Nothing new starts (running jobs finish), also after a restart, until jobs.resume. */
+  'jobs.pause': { request: Empty, response: QueueView },
+  'jobs.resume': { request: Empty, response: QueueView },
+  /** Cancels every waiting job (none of them was sent). */
+  'jobs.cancelWaiting': { request: Empty, response: Count },
+  /** Forgets the done, filtered and cancelled jobs; their pictures stay in the library. */
+  'jobs.clearFinished': { request: Empty, response: Count },
+  /** Sends again every failed job that cost nothing; one that may have been charged is left alone. */
+  'jobs.retryFailed': { request: Empty, response: Count },
+} as const;
+
 export const createCalls = {
+  ...queueCalls,
   /** Adds `count` jobs (each its own request) for one set of settings. */
   'jobs.add': {
     request: z
@@ -208,6 +248,8 @@ export const createEvents = {
   'jobs.changed': JobView,
   /** A job was forgotten. */
   'jobs.removed': z.object({ id: z.string() }),
-  /** The queue's own state (offline, counts). */
+  /** The queue's own state (offline, paused, counts). */
   'jobs.queue': QueueView,
+  /** The person reordered the jobs (in any window). */
+  'jobs.order': JobOrder,
 } as const;

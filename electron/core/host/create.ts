@@ -14,7 +14,6 @@ import type {
   EventPayload,
   FormParams,
   JobView,
-  QueueView,
 } from '../../../shared/api';
 import { JobResult } from '../../../shared/api';
 import { ENDPOINTS, creditCost, seedOfImage } from '../../../shared/endpoints';
@@ -27,15 +26,15 @@ import {
   type InputRef,
   type Job,
   type JobQueue,
-  type QueueStatus,
 } from '../jobs';
 import type { InputsService } from '../inputs';
 import { PlainError } from '../errors';
 import type { Handlers } from '../rpc/dispatch';
 import type { StabilityClient } from '../stability';
+import { queueHandlers, queueView, type QueueCallName } from './queue';
 
 export type CreateCallName =
-  'jobs.add' | 'jobs.list' | 'jobs.cancel' | 'jobs.retry' | 'jobs.remove';
+  'jobs.add' | 'jobs.list' | 'jobs.cancel' | 'jobs.retry' | 'jobs.remove' | QueueCallName;
 
 export interface CreateOptions {
   /** The app's data folder: the queue lives in <dataDir>/jobs. */
@@ -152,16 +151,6 @@ export function viewOf(job: Job): JobView {
   };
 }
 
-function queueView(status: QueueStatus): QueueView {
-  return {
-    online: status.online,
-    running: status.running,
-    waiting: status.waiting,
-    needsAttention: status.needsAttention,
-    ...(status.message !== undefined ? { message: status.message } : {}),
-  };
-}
-
 export async function createCreateService(options: CreateOptions): Promise<CreateService> {
   const log = options.log ?? (() => undefined);
   const envPoll = Number(process.env.ATELIER_CREATIVE_POLL_MS);
@@ -188,6 +177,7 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
       if (event.type === 'job') options.emit('jobs.changed', viewOf(event.job));
       else if (event.type === 'removed') options.emit('jobs.removed', { id: event.id });
       else if (event.type === 'status') options.emit('jobs.queue', queueView(event.status));
+      else if (event.type === 'order') options.emit('jobs.order', { ids: [...event.ids] });
       else log(`jobs: ${event.message}`);
     } catch (error) {
       log(`jobs: an event could not be sent (${error instanceof Error ? error.message : ''})`);
@@ -202,6 +192,7 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
   }
 
   const handlers: CreateService['handlers'] = {
+    ...queueHandlers(queue, notFound),
     'jobs.add': async ({ kind, endpoint, params, count, input, images }) => {
       const expected = KIND_OF_INPUT_ENDPOINT[endpoint];
       if (kind !== 'text-to-image' && expected !== kind) {

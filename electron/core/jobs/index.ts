@@ -19,7 +19,14 @@ export {
   retryAfterOf,
 } from './classify';
 export { createOnlineWatch, probeHost, type OnlineWatch, type OnlineWatchOptions } from './online';
-export { loadQueue, saveQueue, QUEUE_FILE, QUEUE_FORMAT, type LoadResult } from './store';
+export {
+  loadQueue,
+  saveQueue,
+  QUEUE_FILE,
+  QUEUE_FORMAT,
+  type LoadResult,
+  type QueueFlags,
+} from './store';
 export {
   createJobQueue,
   DEFAULT_CONCURRENCY,
@@ -27,6 +34,7 @@ export {
   OFFLINE_MESSAGE,
   type JobQueue,
   type JobQueueOptions,
+  type MoveTarget,
   type QueueEvent,
   type QueueStatus,
   type RetryPolicy,

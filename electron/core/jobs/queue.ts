@@ -29,7 +29,7 @@ import {
   type RateLimiter,
   type ReleaseSlot,
 } from './limiter';
-import { resumableGeneration } from './generation';
+import { resumableGeneration, retryKindOf } from './generation';
 import { loadQueue, saveQueue } from './store';
 import {
   FINISHED_STATES,
@@ -89,6 +89,8 @@ export interface JobQueueOptions {
 
 export interface QueueStatus {
   readonly online: boolean;
+  /** The person paused the queue: no job starts until they resume it (running ones finish). */
+  readonly paused: boolean;
   readonly concurrency: number;
   readonly running: number;
   readonly waiting: number;
@@ -103,9 +105,18 @@ export type QueueEvent =
   /** A job was added or changed; `previous` is its state before (absent when added). */
   | { readonly type: 'job'; readonly job: Job; readonly previous?: JobState }
   | { readonly type: 'removed'; readonly id: string }
+  /** The person reordered the jobs: every job's id, in the order the waiting ones start. */
+  | { readonly type: 'order'; readonly ids: readonly string[] }
   | { readonly type: 'status'; readonly status: QueueStatus }
   /** Something the person should know about the queue itself (e.g. the list could not be saved). */
   | { readonly type: 'problem'; readonly message: string };
+
+/** Where `move` puts a waiting job: before or after another waiting job, or at a place among them. */
+export type MoveTarget =
+  | { readonly before: string }
+  | { readonly after: string }
+  /** 0 starts next; past the last waiting job means last. */
+  | { readonly index: number };
 
 export interface JobQueue {
   /** Adds a job; resolves once it is on disk, with the job as added (later states come as events). */
@@ -123,6 +134,20 @@ export interface JobQueue {
   retry(id: string): Promise<Job>;
   /** Forgets a job that is not running. */
   remove(id: string): Promise<void>;
+  /** Moves a waiting job; resolves with every job's id in the new order (the order they start). */
+  move(id: string, to: MoveTarget): Promise<string[]>;
+  /** Nothing new starts (running jobs finish), also after a restart, until `resume`. */
+  pause(): Promise<QueueStatus>;
+  resume(): Promise<QueueStatus>;
+  /** Cancels every job that is waiting (nothing of them was sent); resolves with how many. */
+  cancelWaiting(): Promise<number>;
+  /** Forgets the done, filtered and cancelled jobs (their pictures stay in the library). */
+  clearFinished(): Promise<number>;
+  /**
+   * Sends again every failed job nothing was charged for (a free retry); one that may have been
+   * charged is left to the person's own `retry`. Resolves with how many.
+   */
+  retryFailed(): Promise<number>;
   setConcurrency(concurrency: number): void;
   /** Offline: no job starts; back online: waiting jobs go. */
   setOnline(online: boolean): void;
@@ -244,6 +269,7 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
   let concurrency = checkConcurrency(options.concurrency ?? DEFAULT_CONCURRENCY);
   let online = options.isOnline ? options.isOnline() : true;
   let holdUntil = 0;
+  let paused = false;
   let stopping = false;
   let closed = false;
 
@@ -272,6 +298,7 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
     }
     return {
       online,
+      paused,
       concurrency,
       running: running.size,
       waiting,
@@ -306,7 +333,7 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
       while (savedVersion < version) {
         const target = version;
         try {
-          await saveQueue(options.dataDir, [...jobs.values()]);
+          await saveQueue(options.dataDir, [...jobs.values()], { paused });
           savedVersion = target;
           lastSaveProblem = '';
           settleWaiters(target);
@@ -393,7 +420,7 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
   }
 
   function pump(): void {
-    if (stopping || !online) return;
+    if (stopping || !online || paused) return;
     const now = clock.now();
     let next = Infinity;
     for (const job of jobs.values()) {
@@ -601,6 +628,70 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
     pump();
   }
 
+  /** A waiting job, cancelled: nothing of it was sent. */
+  function cancelWaitingJob(id: string): Job {
+    return update(id, {
+      state: 'cancelled',
+      notBefore: undefined,
+      error: { code: 'cancelled', message: 'You cancelled this job; nothing was sent.' },
+    });
+  }
+
+  /** A settled job, waiting to be sent again (only ever on the person's word). */
+  function requeue(id: string): Job {
+    return update(id, {
+      state: 'waiting',
+      error: undefined,
+      notBefore: undefined,
+      result: undefined,
+      autoRetries: 0,
+      mayHaveBeenCharged: false,
+    });
+  }
+
+  function requireJob(id: string): Job {
+    const job = jobs.get(id);
+    if (!job) throw new PlainError('no_such_job', 'That job is no longer in the queue.');
+    return job;
+  }
+
+  function isWaiting(job: Job): boolean {
+    return job.state === 'waiting' && !running.has(job.id);
+  }
+
+  /** The list in a new order: the Map keeps insertion order, which is the order jobs start. */
+  function reorder(ordered: readonly Job[]): string[] {
+    jobs.clear();
+    for (const job of ordered) jobs.set(job.id, job);
+    const ids = ordered.map((job) => job.id);
+    emit({ type: 'order', ids });
+    return ids;
+  }
+
+  /** Where `to` puts a job in `rest` (the list without it). */
+  function placeOf(rest: readonly Job[], to: MoveTarget): number {
+    if ('index' in to) {
+      const waiting = rest.filter(isWaiting);
+      const at = waiting[Math.max(0, Math.floor(to.index))];
+      if (at) return rest.indexOf(at);
+      const last = waiting.at(-1);
+      return last ? rest.indexOf(last) + 1 : rest.length;
+    }
+    const targetId = 'before' in to ? to.before : to.after;
+    const target = jobs.get(targetId);
+    if (!target) {
+      throw new PlainError('no_such_job', 'The job to move it next to is no longer in the queue.');
+    }
+    if (!isWaiting(target)) {
+      throw new PlainError(
+        'not_waiting',
+        'That job has started or finished, so a job cannot be moved next to it.',
+      );
+    }
+    const at = rest.indexOf(target);
+    return 'before' in to ? at : at + 1;
+  }
+
   // --- start-up: load, and never resend what was in flight -----------------------------------
 
   const loaded = await loadQueue(options.dataDir, clock.now());
@@ -624,6 +715,7 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
       jobs.set(job.id, job);
     }
   }
+  paused = loaded.paused === true;
   if (fixed) await persist();
 
   function makeJob(spec: NewJob): Job {
@@ -691,11 +783,7 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
       if (!job) throw new PlainError('no_such_job', 'That job is no longer in the queue.');
       const run = running.get(id);
       if (job.state === 'waiting' && !run) {
-        const cancelled = update(id, {
-          state: 'cancelled',
-          notBefore: undefined,
-          error: { code: 'cancelled', message: 'You cancelled this job; nothing was sent.' },
-        });
+        const cancelled = cancelWaitingJob(id);
         await persist();
         pump();
         return cancelled;
@@ -739,14 +827,7 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
             : 'This job is done; make a new one to get another picture.',
         );
       }
-      const again = update(id, {
-        state: 'waiting',
-        error: undefined,
-        notBefore: undefined,
-        result: undefined,
-        autoRetries: 0,
-        mayHaveBeenCharged: false,
-      });
+      const again = requeue(id);
       await persist();
       pump();
       return jobs.get(id) ?? again;
@@ -760,6 +841,79 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
       jobs.delete(id);
       emit({ type: 'removed', id });
       await persist();
+    },
+    async move(id, to) {
+      if (stopping) throw stoppedError();
+      const job = requireJob(id);
+      if (!isWaiting(job)) {
+        throw new PlainError(
+          'not_waiting',
+          'Only a waiting job can be moved; this one has started or finished already.',
+        );
+      }
+      const targetId = 'before' in to ? to.before : 'after' in to ? to.after : undefined;
+      if (targetId === id) return [...jobs.keys()];
+      const rest = [...jobs.values()].filter((other) => other.id !== id);
+      const at = placeOf(rest, to);
+      const ids = reorder([...rest.slice(0, at), job, ...rest.slice(at)]);
+      await persist();
+      return ids;
+    },
+    async pause() {
+      if (stopping) throw stoppedError();
+      if (!paused) {
+        paused = true;
+        emit({ type: 'status', status: status() });
+        // Held in memory at once; a failed write is reported as a problem event.
+        await persist().catch(() => undefined);
+      }
+      return status();
+    },
+    async resume() {
+      if (stopping) throw stoppedError();
+      if (paused) {
+        paused = false;
+        emit({ type: 'status', status: status() });
+        await persist().catch(() => undefined);
+        pump();
+      }
+      return status();
+    },
+    async cancelWaiting() {
+      if (stopping) throw stoppedError();
+      const waiting = [...jobs.values()].filter(isWaiting);
+      for (const job of waiting) cancelWaitingJob(job.id);
+      if (waiting.length > 0) {
+        emit({ type: 'status', status: status() });
+        await persist();
+      }
+      return waiting.length;
+    },
+    async clearFinished() {
+      if (stopping) throw stoppedError();
+      const settled = [...jobs.values()].filter(
+        (job) => PRUNABLE_STATES.includes(job.state) && !running.has(job.id),
+      );
+      for (const job of settled) {
+        jobs.delete(job.id);
+        emit({ type: 'removed', id: job.id });
+      }
+      if (settled.length > 0) await persist();
+      return settled.length;
+    },
+    async retryFailed() {
+      if (stopping) throw stoppedError();
+      const now = clock.now();
+      const free = [...jobs.values()].filter(
+        (job) =>
+          job.state === 'failed' && !running.has(job.id) && retryKindOf(job, now) !== 'costs-again',
+      );
+      for (const job of free) requeue(job.id);
+      if (free.length > 0) {
+        await persist();
+        pump();
+      }
+      return free.length;
     },
     setConcurrency(n) {
       concurrency = checkConcurrency(n);

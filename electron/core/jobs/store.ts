@@ -54,11 +54,20 @@ const jobSchema = z.object({
 
 const fileSchema = z.object({
   format: z.literal(QUEUE_FORMAT),
+  /** The person paused the queue: nothing new starts, even after a restart, until Resume. */
+  paused: z.boolean().optional(),
+  /** In the order they start (the person may reorder the waiting ones). */
   jobs: z.array(jobSchema),
 });
 
+/** What the queue keeps beside its jobs. */
+export interface QueueFlags {
+  readonly paused?: boolean;
+}
+
 export interface LoadResult {
   jobs: Job[];
+  paused?: boolean;
   /** A plain sentence when the file could not be read and was moved aside. */
   problem?: string;
   /** Where the unreadable file went. */
@@ -82,7 +91,9 @@ export async function loadQueue(dataDir: string, now: number = Date.now()): Prom
   let detail: string;
   try {
     const parsed = fileSchema.safeParse(JSON.parse(text));
-    if (parsed.success) return { jobs: parsed.data.jobs };
+    if (parsed.success) {
+      return { jobs: parsed.data.jobs, ...(parsed.data.paused ? { paused: true } : {}) };
+    }
     detail = 'its contents are not a job list this version understands';
   } catch {
     detail = 'it is damaged';
@@ -99,7 +110,12 @@ export async function loadQueue(dataDir: string, now: number = Date.now()): Prom
   };
 }
 
-export async function saveQueue(dataDir: string, jobs: readonly Job[]): Promise<void> {
-  const text = `${JSON.stringify({ format: QUEUE_FORMAT, jobs }, null, 1)}\n`;
+export async function saveQueue(
+  dataDir: string,
+  jobs: readonly Job[],
+  flags: QueueFlags = {},
+): Promise<void> {
+  const paused = flags.paused === true ? { paused: true } : {};
+  const text = `${JSON.stringify({ format: QUEUE_FORMAT, ...paused, jobs }, null, 1)}\n`;
   await writeFileAtomic(path.join(dataDir, QUEUE_FILE), text);
 }

@@ -8,7 +8,7 @@ import { Icon } from '../../ui/Icon';
 import { recipeLine } from '../../state/create-form';
 import { CompareReferences } from './GuideCompare';
 
-const STATE_WORDS: Readonly<Record<JobViewState, string>> = {
+export const STATE_WORDS: Readonly<Record<JobViewState, string>> = {
   waiting: 'Waiting',
   preparing: 'Preparing',
   sending: 'Sending',
@@ -44,7 +44,7 @@ export function batchesOf(jobs: readonly JobView[]): Batch[] {
 }
 
 /** "60 credits", "1 credit", "6.5 credits". */
-function creditsWords(credits: number): string {
+export function creditsWords(credits: number): string {
   return `${credits} ${credits === 1 ? 'credit' : 'credits'}`;
 }
 

@@ -2,7 +2,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type { Clock } from '../../../electron/core/jobs/clock';
+import {
+  createJobQueue,
+  type JobQueue,
+  type JobQueueOptions,
+} from '../../../electron/core/jobs/queue';
 import type {
   ExecutorContext,
   ExecutorOutcome,
@@ -149,4 +155,36 @@ export function seeded(seed: number): () => number {
 /** Lets pending promise callbacks and file writes run. */
 export async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * A temporary queue folder and a hand-moved clock per test, and queues made on them that are closed
+ * after each test (registers beforeEach / afterEach).
+ */
+export function queueHarness(defaults: Partial<JobQueueOptions> = {}): {
+  readonly dir: () => string;
+  readonly clock: () => ManualClock;
+  make(executor: JobQueueOptions['executor'], extra?: Partial<JobQueueOptions>): Promise<JobQueue>;
+} {
+  let dir = '';
+  let cleanup: () => Promise<void> = () => Promise.resolve();
+  let clock = new ManualClock();
+  const open: JobQueue[] = [];
+  beforeEach(async () => {
+    ({ dir, cleanup } = await tempDir());
+    clock = new ManualClock();
+  });
+  afterEach(async () => {
+    for (const q of open.splice(0)) await q.close();
+    await cleanup();
+  });
+  return {
+    dir: () => dir,
+    clock: () => clock,
+    async make(executor, extra = {}) {
+      const q = await createJobQueue({ dataDir: dir, executor, clock, ...defaults, ...extra });
+      open.push(q);
+      return q;
+    },
+  };
 }

@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  createJobQueue,
   OFFLINE_MESSAGE,
   type JobQueue,
   type JobQueueOptions,
@@ -10,7 +9,7 @@ import {
 import { JobFailure } from '../../../electron/core/jobs/classify';
 import { QUEUE_FILE } from '../../../electron/core/jobs/store';
 import type { Job, JobState, NewJob } from '../../../electron/core/jobs/types';
-import { ManualClock, manualExecutor, settle, stabilityError, tempDir } from './helpers';
+import { manualExecutor, queueHarness, settle, stabilityError, type ManualClock } from './helpers';
 
 const T2I: NewJob = {
   kind: 'text-to-image',
@@ -18,29 +17,17 @@ const T2I: NewJob = {
   params: { prompt: 'a lighthouse at dusk', aspect_ratio: '16:9' },
 };
 
+const harness = queueHarness();
 let dir: string;
-let cleanup: () => Promise<void>;
 let clock: ManualClock;
-const open: JobQueue[] = [];
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  clock = new ManualClock();
+beforeEach(() => {
+  dir = harness.dir();
+  clock = harness.clock();
 });
-
-afterEach(async () => {
-  for (const q of open.splice(0)) await q.close();
-  await cleanup();
-});
-
-async function makeQueue(
+const makeQueue = (
   executor: JobQueueOptions['executor'],
   extra: Partial<JobQueueOptions> = {},
-): Promise<JobQueue> {
-  const q = await createJobQueue({ dataDir: dir, executor, clock, ...extra });
-  open.push(q);
-  return q;
-}
+): Promise<JobQueue> => harness.make(executor, extra);
 
 function stateOf(q: JobQueue, id: string): JobState | undefined {
   return q.get(id)?.state;

@@ -57,6 +57,8 @@ describe('the frame', () => {
       expect.stringContaining('Library'),
       expect.stringContaining('Compare'),
       expect.stringContaining('Settings'),
+      // At the foot of the sidebar, not a place: the Queue panel's button.
+      expect.stringContaining('Queue'),
     ]);
     expect(attr(nav().getByRole('button', { name: /Create/ }), 'aria-current')).toBe('page');
     expect(text(heading())).toContain('Create');
