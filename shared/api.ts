@@ -14,6 +14,7 @@ import { settingsCalls, settingsEvents } from './calls/settings';
 import { createCalls, createEvents } from './calls/create';
 import { libraryCalls, libraryEvents } from './calls/library';
 import { compareCalls, compareEvents } from './calls/compare';
+import { batchCalls, batchEvents } from './calls/batch';
 
 // ---------------------------------------------------------------------------------------------
 // Groups of calls: each lives in shared/calls/<group>.ts with its schemas; this file joins them.
@@ -24,6 +25,7 @@ export * from './calls/settings';
 export * from './calls/create';
 export * from './calls/library';
 export * from './calls/compare';
+export * from './calls/batch';
 export { Empty } from './calls/common';
 export * from './api-address';
 
@@ -42,6 +44,7 @@ export const calls = {
   ...createCalls,
   ...libraryCalls,
   ...compareCalls,
+  ...batchCalls,
 } as const;
 
 export type CallName = keyof typeof calls;
@@ -62,6 +65,7 @@ export const events = {
   ...createEvents,
   ...libraryEvents,
   ...compareEvents,
+  ...batchEvents,
 } as const;
 
 export type EventName = keyof typeof events;
