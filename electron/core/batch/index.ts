@@ -16,12 +16,7 @@ import {
   type EventName,
   type EventPayload,
 } from '../../../shared/api';
-import {
-  ENDPOINTS,
-  creditCost,
-  type ImageLimits,
-  type ParamSpec,
-} from '../../../shared/endpoints';
+import { ENDPOINTS, creditCost, type ImageLimits, type ParamSpec } from '../../../shared/endpoints';
 import { PlainError } from '../errors';
 import type { InputsService } from '../inputs';
 import type { Job, JobQueue, NewJob } from '../jobs';
@@ -195,7 +190,9 @@ export function createBatchService(options: BatchOptions): BatchService {
     running.set(record.id, work);
     void work
       .catch((error: unknown) =>
-        log(`batch: ${record.id} stopped queueing (${error instanceof Error ? error.message : ''})`),
+        log(
+          `batch: ${record.id} stopped queueing (${error instanceof Error ? error.message : ''})`,
+        ),
       )
       .finally(() => running.delete(record.id));
     return work;
@@ -278,7 +275,10 @@ export function createBatchService(options: BatchOptions): BatchService {
     'batch.start': async ({ batch }) => {
       const record = gathering(batch);
       if (record.items.length === 0) {
-        throw new PlainError('nothing_to_send', 'None of these files can be sent, so nothing was started.');
+        throw new PlainError(
+          'nothing_to_send',
+          'None of these files can be sent, so nothing was started.',
+        );
       }
       record.started = true;
       await saveRecord(options.dir, record);

@@ -48,7 +48,8 @@ export async function* walkFolder(root: string, limits: WalkLimits = {}): AsyncG
       names = [];
       for await (const entry of await opendir(absoluteFolder)) names.push(entry.name);
     } catch {
-      if (folder.relative !== '') yield { kind: 'skip', relative: folder.relative, reason: 'unreadable' };
+      if (folder.relative !== '')
+        yield { kind: 'skip', relative: folder.relative, reason: 'unreadable' };
       else throw new PlainError('unreadable', 'That folder cannot be read. Check its permissions.');
       continue;
     }

@@ -90,7 +90,7 @@ describe('walkFolder', () => {
   it('names what each file is for an upscaler: a picture, not one, too small', async () => {
     const limits = IMAGE_LIMITS.fast;
     const at = (name: string) => probeFile(path.join(folder, name), limits);
-    expect(await at('top.png')).toEqual({ ok: true, width: 64, height: 64, bytes: expect.any(Number) });
+    expect(await at('top.png')).toMatchObject({ ok: true, width: 64, height: 64 });
     expect(await at('b/notes.txt')).toEqual({ ok: false, reason: 'not-image' });
     expect(await at('b/fake.png')).toEqual({ ok: false, reason: 'not-image' });
     expect(await at('b/tiny.png')).toEqual({ ok: false, reason: 'too-small' });
