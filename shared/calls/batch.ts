@@ -10,7 +10,7 @@
  * `relative` is a label the core confines (a relative name inside the batch's folder, never read).
  */
 import { z } from 'zod';
-import { CreateEndpoint, CreateKind, FormParams } from './create';
+import { CreateEndpoint, CreateKind, FormParams, JobView, MAX_IMAGES_PER_RUN } from './create';
 
 const Id = z.string().min(1).max(100);
 
@@ -108,6 +108,16 @@ export const batchCalls = {
   'batch.start': { request: z.object({ batch: Id }).strict(), response: BatchSummary },
   /** The person declined: the batch is forgotten (nothing was sent). */
   'batch.discard': { request: z.object({ batch: Id }).strict(), response: z.object({}) },
+  /**
+   * "More like this": the recipe of a job (its operation, settings and pictures) again, `count`
+   * times, each with a new random seed.
+   */
+  'batch.moreLike': {
+    request: z
+      .object({ job: Id, count: z.number().int().min(1).max(MAX_IMAGES_PER_RUN).optional() })
+      .strict(),
+    response: z.object({ jobs: z.array(JobView) }),
+  },
 } as const;
 
 export const batchEvents = {

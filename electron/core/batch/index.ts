@@ -6,7 +6,7 @@
  * queue's jobs of the batch to its items. A folder of any size never holds more than one picture's
  * first bytes in memory (./probe); uploads are copied into the batch's folder one at a time.
  */
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -15,8 +15,15 @@ import {
   type BatchSummary,
   type EventName,
   type EventPayload,
+  type JobView,
 } from '../../../shared/api';
-import { ENDPOINTS, creditCost, type ImageLimits, type ParamSpec } from '../../../shared/endpoints';
+import {
+  ENDPOINTS,
+  creditCost,
+  SEED_MAX,
+  type ImageLimits,
+  type ParamSpec,
+} from '../../../shared/endpoints';
 import { PlainError } from '../errors';
 import type { InputsService } from '../inputs';
 import type { Job, JobQueue, NewJob } from '../jobs';
@@ -44,7 +51,8 @@ export type BatchCallName =
   | 'batch.skip'
   | 'batch.summary'
   | 'batch.start'
-  | 'batch.discard';
+  | 'batch.discard'
+  | 'batch.moreLike';
 
 export interface BatchOptions {
   /** <dataDir>/batches */
@@ -56,6 +64,8 @@ export interface BatchOptions {
   /** The balance in credits, or null when unknown. */
   balance: () => Promise<number | null>;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+  /** How a job looks to the page (host/create's viewOf). */
+  viewOf: (job: Job) => JobView;
   walk?: WalkLimits;
   /** Jobs added to the queue per step (default 25). */
   chunk?: number;
@@ -284,6 +294,35 @@ export function createBatchService(options: BatchOptions): BatchService {
       await saveRecord(options.dir, record);
       void enqueue(record);
       return summaryOf(record);
+    },
+    'batch.moreLike': async ({ job: id, count }) => {
+      const job = options.queue().get(id);
+      if (!job) {
+        throw new PlainError(
+          'not_found',
+          'That job is no longer in the list, so its recipe is not at hand. Use its picture in the Library instead.',
+        );
+      }
+      const spec = (ENDPOINTS as Record<string, { params: readonly ParamSpec[] } | undefined>)[
+        job.endpoint
+      ];
+      if (!spec?.params.some((param) => param.name === 'seed')) {
+        throw new PlainError(
+          'invalid_request',
+          'This operation has no seed, so it makes the same picture again.',
+        );
+      }
+      const group = randomUUID();
+      const jobs = await options.queue().addMany(
+        Array.from({ length: count ?? 4 }, () => ({
+          kind: job.kind,
+          endpoint: job.endpoint,
+          params: { ...job.params, seed: randomInt(1, SEED_MAX + 1) },
+          inputs: job.inputs,
+          batch: group,
+        })),
+      );
+      return { jobs: jobs.map(options.viewOf) };
     },
     'batch.discard': async ({ batch }) => {
       const record = gathering(batch);

@@ -27,7 +27,7 @@ import { envApiBaseProblem, resolveApiBase } from './api-base';
 import { describeError, redact } from './redact';
 import { createServices, type Services } from './services';
 import { createAccount } from './account';
-import { createCreateService } from './create';
+import { createCreateService, viewOf } from './create';
 import { createLibraryService, type LibraryFolder, type LibraryService } from './library';
 import { createCompareService } from './compare';
 import type { LibraryOptions, TrashFunction } from '../library';
@@ -193,6 +193,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return (await client.balance()).credits;
     },
     emit: (event, payload) => hub.emit(event, payload),
+    viewOf,
     log,
   });
   await batches.load();

@@ -8,6 +8,9 @@ import { PlaceHeader } from '../../ui/PlaceHeader';
 import { Segmented } from '../../ui/Segmented';
 import { CreateForm } from './CreateForm';
 import { takeDrop } from './DropZone';
+import { BatchSummaryDialog } from '../batch/BatchSummaryDialog';
+import { takeBatchDrop } from '../batch/BatchIntake';
+import { createBatchRecipe } from './batch-recipe';
 import { Results } from './Results';
 import type { Tab } from '../../state/create-form';
 
@@ -31,6 +34,8 @@ export function CreatePlace() {
     if (!carriesPicture(event.dataTransfer)) return;
     event.preventDefault();
     if (tab === 'generate') setForm({ tab: 'transform' });
+    // Several files or a folder: a batch of the current operation.
+    if (takeBatchDrop(event.dataTransfer, createBatchRecipe)) return;
     takeDrop(event.dataTransfer);
   };
 
@@ -71,6 +76,7 @@ export function CreatePlace() {
           )}
         </section>
       </div>
+      <BatchSummaryDialog />
     </>
   );
 }

@@ -12,7 +12,11 @@ import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBatchService, type BatchService } from '../../../electron/core/batch';
 import { saveRecord } from '../../../electron/core/batch/store';
-import { createCreateService, type CreateService } from '../../../electron/core/host/create';
+import {
+  createCreateService,
+  viewOf,
+  type CreateService,
+} from '../../../electron/core/host/create';
 import { createInputs, type InputsService } from '../../../electron/core/inputs';
 import { SANDBOX_API_KEY, startSandbox, type Sandbox } from '../../../electron/core/sandbox';
 import { createStabilityClient, type StabilityClient } from '../../../electron/core/stability';
@@ -53,6 +57,7 @@ async function open(): Promise<void> {
     inputs,
     balance: () => Promise.resolve(1234),
     emit: () => undefined,
+    viewOf,
     chunk: 3,
   });
   await batches.load();
