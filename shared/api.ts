@@ -15,6 +15,7 @@ import { createCalls, createEvents } from './calls/create';
 import { libraryCalls, libraryEvents } from './calls/library';
 import { compareCalls, compareEvents } from './calls/compare';
 import { referenceCalls, referenceEvents } from './calls/reference';
+import { batchCalls, batchEvents } from './calls/batch';
 
 // ---------------------------------------------------------------------------------------------
 // Groups of calls: each lives in shared/calls/<group>.ts with its schemas; this file joins them.
@@ -26,6 +27,7 @@ export * from './calls/create';
 export * from './calls/library';
 export * from './calls/compare';
 export * from './calls/reference';
+export * from './calls/batch';
 export { Empty } from './calls/common';
 export * from './api-address';
 
@@ -45,6 +47,7 @@ export const calls = {
   ...libraryCalls,
   ...compareCalls,
   ...referenceCalls,
+  ...batchCalls,
 } as const;
 
 export type CallName = keyof typeof calls;
@@ -66,6 +69,7 @@ export const events = {
   ...libraryEvents,
   ...compareEvents,
   ...referenceEvents,
+  ...batchEvents,
 } as const;
 
 export type EventName = keyof typeof events;

@@ -35,9 +35,16 @@ export const READY_LINE =
 export async function startShell(
   env: Record<string, string> = {},
   args: string[] = [],
-  { librarySetting = false }: { librarySetting?: boolean } = {},
+  {
+    librarySetting = false,
+    root: keep,
+  }: {
+    librarySetting?: boolean;
+    /** Run on this folder's data and library (from an earlier shell), and leave it when it exits. */
+    root?: string;
+  } = {},
 ): Promise<RunningShell> {
-  const root = mkdtempSync(join(tmpdir(), 'atelier-e2e-'));
+  const root = keep ?? mkdtempSync(join(tmpdir(), 'atelier-e2e-'));
   const dataDir = join(root, 'data');
   const libraryDir = join(root, 'library');
   if (librarySetting) {
@@ -68,7 +75,7 @@ export async function startShell(
   if (!match) throw new Error(`unexpected first line: ${line}`);
   const [, origin = '', , code = ''] = match;
   const stop = () => rmSync(root, { recursive: true, force: true });
-  child.once('exit', stop);
+  if (keep === undefined) child.once('exit', stop);
   return {
     url: line.slice('Atelier is running at '.length),
     origin,

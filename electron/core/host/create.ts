@@ -28,6 +28,7 @@ import {
   type JobQueue,
 } from '../jobs';
 import type { InputsService } from '../inputs';
+import type { ResultPlace } from '../library';
 import { PlainError } from '../errors';
 import type { Handlers } from '../rpc/dispatch';
 import type { StabilityClient } from '../stability';
@@ -55,6 +56,8 @@ export interface CreateOptions {
   pollMs?: number;
   /** While offline, how often to check whether the API can be reached again (default 5 s). */
   offlineRetryMs?: number;
+  /** Where a batch's results go (core/batch). */
+  placeOf?: (job: Job) => ResultPlace | undefined;
   log?: (line: string) => void;
 }
 
@@ -161,6 +164,7 @@ export async function createCreateService(options: CreateOptions): Promise<Creat
     client: options.client,
     libraryDir,
     poll: { intervalMs: pollMs },
+    ...(options.placeOf ? { placeOf: options.placeOf } : {}),
     ...(options.offlineRetryMs !== undefined ? { offlineRetryMs: options.offlineRetryMs } : {}),
   });
 

@@ -27,13 +27,14 @@ import { envApiBaseProblem, resolveApiBase } from './api-base';
 import { describeError, redact } from './redact';
 import { createServices, type Services } from './services';
 import { createAccount } from './account';
-import { createCreateService } from './create';
+import { createCreateService, viewOf } from './create';
 import { createLibraryService, type LibraryFolder, type LibraryService } from './library';
 import { createCompareService } from './compare';
 import type { LibraryOptions, TrashFunction } from '../library';
 import { createFolderGate, shellHandlers, type ShellServices } from './shell-services';
 import { createInputs } from '../inputs';
 import { createReferenceHandlers } from './reference';
+import { createBatchService } from '../batch';
 import type { SandboxOptions } from '../sandbox';
 import type { KeychainStoreOptions, Vault } from '../vault';
 
@@ -176,10 +177,32 @@ export async function createHost(options: HostOptions): Promise<Host> {
     inUse: () => create.queue.list().flatMap((job) => job.inputs.map((input) => input.path)),
     log,
   });
+  // Batches: loaded before the queue starts, so a batch's job that runs at once finds its folder.
+  const batches = createBatchService({
+    dir: path.join(dataDir, 'batches'),
+    queue: () => create.queue,
+    inputs,
+    ...(options.shellServices
+      ? {
+          chooseFolder: () =>
+            options.shellServices?.chooseFolder({ title: 'Choose a folder of pictures' }) ??
+            Promise.resolve(null),
+        }
+      : {}),
+    balance: async () => {
+      const { client } = await services.client();
+      return (await client.balance()).credits;
+    },
+    emit: (event, payload) => hub.emit(event, payload),
+    viewOf,
+    log,
+  });
+  await batches.load();
   const create = await createCreateService({
     dataDir,
     inputs,
     libraryDir,
+    placeOf: (job) => batches.placeOf(job),
     client: () => services.client(),
     emit: (event, payload) => hub.emit(event, payload),
     concurrency: settings.get().concurrency,
@@ -187,6 +210,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   });
   // Files staged in an earlier run that no job needs any more.
   void inputs.sweep();
+  await batches.resume();
   const stopConcurrency = settings.subscribe((next) => create.setConcurrency(next.concurrency));
   const library = createLibraryService({
     folder: libraryFolder,
@@ -235,6 +259,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     ...compare.handlers,
     ...createReferenceHandlers({ library: () => library.current(), inputs }),
+    ...batches.handlers,
   };
 
   const inner = createDispatch(handlers, {
@@ -307,6 +332,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
         stopSettingsEvents();
         account.close();
         stopConcurrency();
+        await batches.close();
         await create.close();
         await inputs.close();
         stopLibraryFolder();

@@ -21,7 +21,7 @@ import {
   type ImageFormat,
 } from '../../../shared/endpoints';
 import { InputImageError, prepareInput } from '../images';
-import { saveResult, type InputImage } from '../library';
+import { saveResult, type InputImage, type ResultPlace } from '../library';
 import {
   StabilityError,
   type ImageResult,
@@ -61,6 +61,8 @@ export interface JobExecutorOptions {
   /** While offline, how often to check whether the API can be reached again (default 5 s). */
   readonly offlineRetryMs?: number;
   readonly now?: () => number;
+  /** Where a job's result goes when not the day folder (a batch's folder; see core/batch). */
+  readonly placeOf?: (job: Job) => ResultPlace | undefined;
 }
 
 export interface JobExecutor {
@@ -288,7 +290,9 @@ export function createJobExecutor(options: JobExecutorOptions): JobExecutor {
     const dir = options.libraryDir();
     const format = result.format ?? FORMAT_BY_TYPE[result.contentType] ?? 'png';
     const values = scalarParams(job.params);
+    const place = options.placeOf?.(job);
     const saved = await saveResult(dir, {
+      ...(place ? { place } : {}),
       bytes: result.bytes,
       format,
       recipe: {

@@ -127,6 +127,8 @@ export const Sidecar = z.object({
   favourite: z.boolean(),
   /** Set for imports only. */
   source: ImportSource.nullable().optional(),
+  /** Set for the results of a batch: its id and the source file, relative to the chosen folder. */
+  batch: z.object({ id: z.string().max(100), source: z.string().max(1024) }).optional(),
 });
 export type Sidecar = z.infer<typeof Sidecar>;
 
@@ -221,6 +223,17 @@ export function checkSidecar(v: unknown): Sidecar | null {
     if (!isStrOrNull(src.name) || (typeof src.name === 'string' && src.name.length > 255))
       return null;
     if (!isStrOrNull(src.parameters) || !isStrOrNull(src.operation)) return null;
+  }
+  if (v.batch !== undefined) {
+    const batch = v.batch;
+    if (
+      !isRecord(batch) ||
+      typeof batch.id !== 'string' ||
+      batch.id.length > 100 ||
+      typeof batch.source !== 'string' ||
+      batch.source.length > 1024
+    )
+      return null;
   }
   // JSON.parse only ever yields JSON values, so `params` needs no deeper check.
   return v as unknown as Sidecar;

@@ -39,6 +39,7 @@ export {
   type SavedItem,
   type ImportInput,
   type InputImage,
+  type ResultPlace,
 } from './save';
 export { scanAndRepair, type RepairReport } from './scan';
 export { resolveLibraryFile, type ResolveResult } from './resolve';

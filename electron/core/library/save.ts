@@ -67,10 +67,37 @@ export interface ResultRecipe {
   appVersion?: string;
 }
 
+/**
+ * A result of a batch: saved in `folder` (library-relative, `/` separators, e.g.
+ * `Batches/2026-12-04-holiday-1a2b3c/beach`) instead of the day folder, and its sidecar names the
+ * batch and the source file (relative to the folder the person chose).
+ */
+export interface ResultPlace {
+  folder: string;
+  batch: string;
+  source: string;
+}
+
 export interface SaveInput {
   bytes: Uint8Array;
   format: ImageFormat;
   recipe: ResultRecipe;
+  /** Absent: today's day folder. */
+  place?: ResultPlace;
+}
+
+/** A place's folder when it is a safe relative folder inside the library, else null. */
+export function placeFolder(place: ResultPlace): string | null {
+  const parts = place.folder.split('/');
+  const safe = parts.every(
+    (part) =>
+      part !== '' &&
+      part !== '..' &&
+      !part.startsWith('.') &&
+      // eslint-disable-next-line no-control-regex
+      !/[\\\u0000-\u001f<>:"|?*]/.test(part),
+  );
+  return safe && parts.length <= 40 && parts[0] !== INPUTS_DIR ? parts.join('/') : null;
 }
 
 export interface SavedItem {
@@ -134,8 +161,9 @@ async function writePair(
   format: ImageFormat,
   sidecarWithoutFile: Omit<Sidecar, 'file' | 'image'> & { image: EmbeddedRecipe['image'] },
   hooks: WriteHooks,
+  place?: ResultPlace,
 ): Promise<SavedItem> {
-  const folder = dayFolder(createdAt);
+  const folder = (place && placeFolder(place)) ?? dayFolder(createdAt);
   const imageName = `${stem}.${EXTENSION_OF[format]}`;
   const sidecarName = sidecarNameFor(imageName);
   const imagePath = `${folder}/${imageName}`;
@@ -147,7 +175,7 @@ async function writePair(
   };
   Sidecar.parse(sidecar);
   hooks.beforeWrite?.(imagePath);
-  const dir = path.join(libraryDir, folder);
+  const dir = path.join(libraryDir, ...folder.split('/'));
   await mkdir(dir, { recursive: true });
   const imageFile = path.join(dir, imageName);
   const sidecarFile = path.join(dir, sidecarName);
@@ -167,7 +195,7 @@ async function writePair(
  */
 export async function saveResult(
   libraryDir: string,
-  { bytes, format, recipe }: SaveInput,
+  { bytes, format, recipe, place }: SaveInput,
   hooks: WriteHooks = {},
 ): Promise<SavedItem> {
   const info = requireInfo(bytes, 'The image');
@@ -199,16 +227,24 @@ export async function saveResult(
     sandbox: recipe.sandbox,
   };
   const finalBytes = embedRecipe(bytes, format, embedded);
-  const label =
-    typeof params.prompt === 'string' && params.prompt ? params.prompt : recipe.operation;
+  const label = place
+    ? path.posix.basename(place.source).replace(/\.[^.]*$/, '')
+    : typeof params.prompt === 'string' && params.prompt
+      ? params.prompt
+      : recipe.operation;
   return writePair(
     libraryDir,
     fileStem(id, label),
     createdAt,
     finalBytes,
     format,
-    { ...embedded, favourite: false },
+    {
+      ...embedded,
+      favourite: false,
+      ...(place ? { batch: { id: place.batch, source: place.source.slice(0, 1024) } } : {}),
+    },
     hooks,
+    place,
   );
 }
 

@@ -9,6 +9,9 @@ import { Segmented } from '../../ui/Segmented';
 import { CreateForm } from './CreateForm';
 import { takeDrop } from './DropZone';
 import { takeGuideDrop } from './GuideForm';
+import { BatchSummaryDialog } from '../batch/BatchSummaryDialog';
+import { takeBatchDrop } from '../batch/BatchIntake';
+import { createBatchRecipe } from './batch-recipe';
 import { Results } from './Results';
 import type { Tab } from '../../state/create-form';
 
@@ -34,6 +37,8 @@ export function CreatePlace() {
     event.preventDefault();
     if (tab === 'guide' && takeGuideDrop(event.dataTransfer)) return;
     if (tab === 'generate') setForm({ tab: 'transform' });
+    // Several files or a folder: a batch of the current operation.
+    if (takeBatchDrop(event.dataTransfer, createBatchRecipe)) return;
     takeDrop(event.dataTransfer);
   };
 
@@ -74,6 +79,7 @@ export function CreatePlace() {
           )}
         </section>
       </div>
+      <BatchSummaryDialog />
     </>
   );
 }

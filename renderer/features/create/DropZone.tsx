@@ -5,6 +5,8 @@ import { carriesPicture, LIBRARY_DRAG_TYPE, readLibraryDrag } from '../../ui/lib
 import { mediaUrl } from '../../ui/library-media';
 import { Icon } from '../../ui/Icon';
 import { useFilePicker } from '../../ui/useFilePicker';
+import { BatchIntake, takeBatchDrop } from '../batch/BatchIntake';
+import { createBatchRecipe } from './batch-recipe';
 
 function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
@@ -97,6 +99,7 @@ export function DropZone({ label, error }: { label: string; error?: string | und
     event.preventDefault();
     event.stopPropagation();
     setOver(false);
+    if (takeBatchDrop(event.dataTransfer, createBatchRecipe)) return;
     takeDrop(event.dataTransfer);
   };
 
@@ -157,6 +160,7 @@ export function DropZone({ label, error }: { label: string; error?: string | und
         </p>
         {filePicker.input}
       </div>
+      <BatchIntake recipe={createBatchRecipe} />
       {message ? (
         <p className="field__error" role="alert">
           {message}

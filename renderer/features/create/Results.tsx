@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { JobView, JobViewState } from '../../../shared/api';
 import { useCompare } from '../../state/compare';
 import { useCreate } from '../../state/create';
+import { moreLikeThis, takesSeed } from '../../state/batch';
 import { useLibraryBrowse } from '../../state/library-browse';
 import { mediaUrl, thumbUrl } from '../../ui/library-media';
 import { Icon } from '../../ui/Icon';
@@ -214,6 +215,16 @@ function JobCard({ job }: { job: JobView }) {
                   onClick={() => setForm({ seedMode: 'fixed', seed: result.seed ?? 0 })}
                 >
                   Use seed
+                </button>
+              ) : null}
+              {takesSeed(job.endpoint) ? (
+                <button
+                  type="button"
+                  className="chip-button"
+                  title="The same recipe again, four times, each with a new seed"
+                  onClick={() => void moreLikeThis(job.id)}
+                >
+                  More like this
                 </button>
               ) : null}
               <button
