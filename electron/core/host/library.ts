@@ -249,7 +249,7 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
         });
         return Promise.resolve({
           total: result.total,
-          all: library.list().length,
+          all: library.count(),
           offset: request.offset,
           entries: result.entries.map(itemOf),
           facets: library.facets(),

@@ -82,8 +82,11 @@ export type SidecarInput = z.infer<typeof SidecarInput>;
 
 /** Where an imported image came from: the parameters it carried, if any (never a path). */
 export const ImportSource = z.object({
-  /** 'atelier' (our embedded JSON), 'parameters' (plain-text A1111 form), 'none'. */
-  kind: z.enum(['atelier', 'parameters', 'none']),
+  /**
+   * 'atelier' (our embedded JSON), 'parameters' (plain-text A1111 form), 'comfyui' (its `prompt` /
+   * `workflow` graph), 'invokeai' (its `invokeai_metadata`), 'none'.
+   */
+  kind: z.enum(['atelier', 'parameters', 'comfyui', 'invokeai', 'none']),
   /** The original file name (base name only), when known. */
   name: z.string().max(255).nullable(),
   /** The plain-text parameters the image carried, verbatim. */

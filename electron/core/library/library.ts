@@ -84,6 +84,8 @@ export interface Library {
   /** How the index was obtained on open. */
   readonly openedFrom: 'cache' | 'scan';
   list(): LibraryEntry[];
+  /** How many pictures the library holds (list().length, without the copy). */
+  count(): number;
   query(query?: LibraryQuery): QueryResult;
   get(id: string): LibraryEntry | null;
   /** The full sidecar, read from disk. */
@@ -430,6 +432,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     openedFrom: cache ? 'cache' : 'scan',
 
     list: () => [...entriesSorted()],
+    count: () => byId.size,
 
     query(query = {}) {
       const words = (query.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
