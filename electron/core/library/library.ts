@@ -30,6 +30,7 @@ import {
   type RepairReport,
   type ScanContext,
 } from './scan';
+import { buildSearchIndex, searchWords, type SearchIndex } from './search';
 import { createThumbnailer, thumbRelPath, type ThumbSize } from './thumbs';
 import { createTrash, type DeleteReceipt, type TrashOptions } from './trash';
 import { watchFolders, type FolderWatcher } from './watch';
@@ -167,7 +168,10 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       for (const e of record.entries) byId.set(e.entry.id, e.entry);
   };
   rebuildById();
+  /** Derived from byId, dropped at every change (see emit) and made again when next asked. */
   let sorted: LibraryEntry[] | null = null;
+  let search: SearchIndex | null = null;
+  let facets: { models: string[]; operations: string[] } | null = null;
   let closed = false;
   /** Set up below, once the rescans it triggers exist; kept in step with `dirs` from then on. */
   let watcher: FolderWatcher | null = null;
@@ -195,6 +199,8 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
 
   const emit = (change: LibraryChange) => {
     sorted = null;
+    search = null;
+    facets = null;
     if (change.added.length || change.updated.length || change.removed.length) {
       emitter.emit('change', change);
       scheduleCacheWrite();
@@ -412,6 +418,11 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     sorted ??= [...byId.values()].sort(compareNewestFirst);
     return sorted;
   };
+  /** The word search over every entry, built on the first search after a change. */
+  const searchIndex = () => {
+    search ??= buildSearchIndex([...byId.values()]);
+    return search;
+  };
 
   /** The deletes, one after another (see delete). */
   let deletes: Promise<unknown> = Promise.resolve();
@@ -435,7 +446,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     count: () => byId.size,
 
     query(query = {}) {
-      const words = (query.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+      const found = searchIndex().matching(searchWords(query.text));
       const ops = query.operations?.length ? new Set(query.operations) : null;
       const models = query.models?.length ? new Set(query.models) : null;
       const from = query.from === undefined ? -Infinity : toMs(query.from);
@@ -446,10 +457,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
         if (e.createdMs < from || e.createdMs >= to) return false;
         if (query.favourites && !e.favourite) return false;
         if (query.sandbox !== undefined && e.sandbox !== query.sandbox) return false;
-        if (words.length) {
-          const hay = `${e.prompt}\n${e.negativePrompt}\n${e.path}`.toLowerCase();
-          if (!words.every((w) => hay.includes(w))) return false;
-        }
+        if (found && !found.has(e)) return false;
         return true;
       });
       const offset = Math.max(0, query.offset ?? 0);
@@ -472,13 +480,15 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     },
 
     facets() {
+      if (facets) return { models: [...facets.models], operations: [...facets.operations] };
       const models = new Set<string>();
       const operations = new Set<string>();
       for (const e of byId.values()) {
         if (e.model) models.add(e.model);
         operations.add(e.operation);
       }
-      return { models: [...models].sort(), operations: [...operations].sort() };
+      facets = { models: [...models].sort(), operations: [...operations].sort() };
+      return library.facets();
     },
 
     save(input) {
