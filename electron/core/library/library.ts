@@ -164,8 +164,15 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
   const byId = new Map<string, LibraryEntry>();
   const rebuildById = () => {
     byId.clear();
-    for (const record of dirs.values())
-      for (const e of record.entries) byId.set(e.entry.id, e.entry);
+    // Newest folders and names first: in a library of day folders the map is then (nearly) in
+    // the order of entriesSorted, and sorting it takes one pass instead of a full sort.
+    for (const key of [...dirs.keys()].sort().reverse()) {
+      const entries = dirs.get(key)?.entries ?? [];
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const e = entries[i];
+        if (e) byId.set(e.entry.id, e.entry);
+      }
+    }
   };
   rebuildById();
   /** Derived from byId, dropped at every change (see emit) and made again when next asked. */
@@ -446,7 +453,8 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     count: () => byId.size,
 
     query(query = {}) {
-      const found = searchIndex().matching(searchWords(query.text));
+      const words = searchWords(query.text);
+      const found = words.length > 0 ? searchIndex().matching(words) : null;
       const ops = query.operations?.length ? new Set(query.operations) : null;
       const models = query.models?.length ? new Set(query.models) : null;
       const from = query.from === undefined ? -Infinity : toMs(query.from);

@@ -125,7 +125,7 @@ export function readEmbedded(bytes: Uint8Array): EmbeddedMetadata {
         (comfyPrompt === null && comfyWorkflow === null
           ? null
           : readComfyUi(comfyPrompt, comfyWorkflow));
-      return { recipe, parameters, foreign };
+      return foreign ? { recipe, parameters, foreign } : { recipe, parameters };
     }
     if (format === 'jpeg') {
       const xmp = readJpegXmp(bytes);
