@@ -80,13 +80,16 @@ export const SidecarInput = z.object({
 });
 export type SidecarInput = z.infer<typeof SidecarInput>;
 
+/** Where an imported picture's recipe came from (see ImportSource.kind). */
+const IMPORT_KINDS = ['atelier', 'parameters', 'comfyui', 'invokeai', 'none'] as const;
+
 /** Where an imported image came from: the parameters it carried, if any (never a path). */
 export const ImportSource = z.object({
   /**
    * 'atelier' (our embedded JSON), 'parameters' (plain-text A1111 form), 'comfyui' (its `prompt` /
    * `workflow` graph), 'invokeai' (its `invokeai_metadata`), 'none'.
    */
-  kind: z.enum(['atelier', 'parameters', 'comfyui', 'invokeai', 'none']),
+  kind: z.enum(IMPORT_KINDS),
   /** The original file name (base name only), when known. */
   name: z.string().max(255).nullable(),
   /** The plain-text parameters the image carried, verbatim. */
@@ -228,11 +231,7 @@ export function checkSidecar(v: unknown): Sidecar | null {
   }
   if (v.source !== undefined && v.source !== null) {
     const src = v.source;
-    if (
-      !isRecord(src) ||
-      (src.kind !== 'atelier' && src.kind !== 'parameters' && src.kind !== 'none')
-    )
-      return null;
+    if (!isRecord(src) || !IMPORT_KINDS.some((kind) => kind === src.kind)) return null;
     if (!isStrOrNull(src.name) || (typeof src.name === 'string' && src.name.length > 255))
       return null;
     if (!isStrOrNull(src.parameters) || !isStrOrNull(src.operation)) return null;

@@ -210,6 +210,10 @@ describe('other tools’ pictures in the library', () => {
     });
     // The picture is stored as it came, graph and all.
     expect(Buffer.compare(await readFile(path.join(dir, entry.path)), bytes)).toBe(0);
+    // Its sidecar is one the library reads back (the next scan, the detail's recipe).
+    const { entries, report } = await scanAndRepair(dir);
+    expect(report.unreadableSidecars).toEqual([]);
+    expect(entries.map((e) => e.prompt)).toEqual([COMFY_POSITIVE]);
   });
 
   it('adopts an InvokeAI PNG found in the folder with its recipe', async () => {
