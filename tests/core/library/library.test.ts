@@ -149,6 +149,17 @@ describe('the index', () => {
       withRow((row) => (row[3] = 42)),
       withRow((row) => (row[21] = 9)),
       withRow((row) => (row[20] = [{ role: 1 }])),
+      withRow(
+        (row) =>
+          (row[20] = [
+            {
+              role: 'image',
+              sha256: 'a',
+              file: 'b',
+              more: JSON.parse(`${'['.repeat(1000)}${']'.repeat(1000)}`) as unknown,
+            },
+          ]),
+      ),
       withRow((row) => (row[2] = '../../outside.png')),
       withRow((row) => (row[2] = '..')),
       withRow((row) => (row[2] = 'notes.txt')),
