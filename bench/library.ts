@@ -203,12 +203,11 @@ async function main(): Promise<void> {
     return;
   }
   if (args.includes('--scroll-only')) {
-    const dir = await mkdtemp(path.join(tmpdir(), 'atelier-bench-scroll-'));
+    const { dir, fixture } = await libraryFor(SCROLL_IMAGES);
     try {
-      await build(dir, SCROLL_IMAGES);
       await scrollSection(dir, SCROLL_IMAGES);
     } finally {
-      if (args.includes('--keep')) console.log(`\nkept ${dir}`);
+      if (fixture || args.includes('--keep')) console.log(`\nkept ${dir}`);
       else await rm(dir, { recursive: true, force: true });
     }
     return;
