@@ -118,6 +118,30 @@ export async function stopShell(shell: RunningShell): Promise<void> {
   await exited;
 }
 
+/** Drops one file on `selector` as a person dragging it from the file manager would. */
+export async function dropFile(
+  page: Page,
+  selector: string,
+  file: { name: string; mimeType: string; buffer: Buffer },
+): Promise<void> {
+  const transfer = await page.evaluateHandle(
+    ({ b64, name, type }) => {
+      const scope = globalThis as unknown as {
+        DataTransfer: new () => { items: { add(file: File): void } };
+      };
+      const data = new scope.DataTransfer();
+      data.items.add(
+        new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name, { type }),
+      );
+      return data;
+    },
+    { b64: file.buffer.toString('base64'), name: file.name, type: file.mimeType },
+  );
+  for (const type of ['dragenter', 'dragover', 'drop']) {
+    await page.dispatchEvent(selector, type, { dataTransfer: transfer });
+  }
+}
+
 export const test = base.extend<{ shell: RunningShell; app: Page }>({
   // eslint-disable-next-line no-empty-pattern
   shell: async ({}, use) => {

@@ -9,7 +9,15 @@ import type { Page } from '@playwright/test';
 import sharp from 'sharp';
 import { saveResult, type ResultRecipe } from '../../electron/core/library';
 import { SANDBOX_API_KEY, startSandbox, type Sandbox } from '../../electron/core/sandbox';
-import { expect, openApp, startShell, stopShell, test, type RunningShell } from './fixtures';
+import {
+  dropFile,
+  expect,
+  openApp,
+  startShell,
+  stopShell,
+  test,
+  type RunningShell,
+} from './fixtures';
 
 let sandbox: Sandbox;
 let shell: RunningShell;
@@ -257,24 +265,7 @@ test('a tile dragged onto Create opens it and lands in the drop zone, its prompt
 test('a dropped image is imported; an image made in Create appears live', async ({ page }) => {
   await openLibrary(page);
   const bytes = await picture(99, 120, 80);
-  const transfer = await page.evaluateHandle(
-    ({ b64 }) => {
-      const scope = globalThis as unknown as {
-        DataTransfer: new () => { items: { add(file: File): void } };
-      };
-      const data = new scope.DataTransfer();
-      data.items.add(
-        new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'dropped.png', {
-          type: 'image/png',
-        }),
-      );
-      return data;
-    },
-    { b64: bytes.toString('base64') },
-  );
-  for (const type of ['dragenter', 'dragover', 'drop']) {
-    await page.dispatchEvent('.library', type, { dataTransfer: transfer });
-  }
+  await dropFile(page, '.library', { name: 'dropped.png', mimeType: 'image/png', buffer: bytes });
   await expect(page.getByText('Added 1 image to the library.')).toBeVisible();
   await expect(count(page)).toHaveText('31 images');
   await page.getByRole('combobox', { name: 'Operation' }).selectOption('import');

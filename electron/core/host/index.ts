@@ -31,6 +31,7 @@ import { createCreateService, viewOf } from './create';
 import { createLibraryService, type LibraryFolder, type LibraryService } from './library';
 import { createCompareService } from './compare';
 import type { LibraryOptions, TrashFunction } from '../library';
+import { createCollectHandlers } from './collect';
 import { createFolderGate, shellHandlers, type ShellServices } from './shell-services';
 import { createInputs } from '../inputs';
 import { createReferenceHandlers } from './reference';
@@ -260,6 +261,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...compare.handlers,
     ...createReferenceHandlers({ library: () => library.current(), inputs }),
     ...batches.handlers,
+    ...createCollectHandlers(),
   };
 
   const inner = createDispatch(handlers, {

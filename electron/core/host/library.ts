@@ -103,6 +103,7 @@ export function itemOf(entry: LibraryEntry): LibraryItem {
     bytes: entry.bytes,
     sha256: entry.sha256,
     favourite: entry.favourite,
+    rating: entry.rating,
     sandbox: entry.sandbox,
     credits: entry.credits,
   };
@@ -249,7 +250,7 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
         });
         return Promise.resolve({
           total: result.total,
-          all: library.list().length,
+          all: library.count(),
           offset: request.offset,
           entries: result.entries.map(itemOf),
           facets: library.facets(),

@@ -100,6 +100,15 @@ export async function readBounded(file: string, limit: number): Promise<BoundedF
   }
 }
 
+/** How many `[` and `{` a text holds, counted up to `atMost + 1` (native scans, no loop per character). */
+function openings(text: string, atMost: number): number {
+  let n = 0;
+  for (const c of ['[', '{']) {
+    for (let i = text.indexOf(c); i >= 0 && n <= atMost; i = text.indexOf(c, i + 1)) n++;
+  }
+  return n;
+}
+
 /** The deepest nesting of `[` and `{` in a JSON text (strings skipped), in one linear pass. */
 export function jsonDepth(text: string): number {
   let depth = 0;
@@ -121,7 +130,11 @@ export function jsonDepth(text: string): number {
 
 /** JSON.parse for text from the library: refuses nesting deeper than the limit (before parsing). */
 export function parseBoundedJson(text: string, file = 'JSON'): unknown {
-  if (jsonDepth(text) > LIBRARY_LIMITS.jsonDepth) throw new SkippedFileError(file, 'too-deep');
+  // A text with no more openings than the limit cannot nest deeper (most sidecars have ~10).
+  const limit = LIBRARY_LIMITS.jsonDepth;
+  if (openings(text, limit) > limit && jsonDepth(text) > limit) {
+    throw new SkippedFileError(file, 'too-deep');
+  }
   return JSON.parse(text) as unknown;
 }
 

@@ -80,10 +80,16 @@ export const SidecarInput = z.object({
 });
 export type SidecarInput = z.infer<typeof SidecarInput>;
 
+/** Where an imported picture's recipe came from (see ImportSource.kind). */
+const IMPORT_KINDS = ['atelier', 'parameters', 'comfyui', 'invokeai', 'none'] as const;
+
 /** Where an imported image came from: the parameters it carried, if any (never a path). */
 export const ImportSource = z.object({
-  /** 'atelier' (our embedded JSON), 'parameters' (plain-text A1111 form), 'none'. */
-  kind: z.enum(['atelier', 'parameters', 'none']),
+  /**
+   * 'atelier' (our embedded JSON), 'parameters' (plain-text A1111 form), 'comfyui' (its `prompt` /
+   * `workflow` graph), 'invokeai' (its `invokeai_metadata`), 'none'.
+   */
+  kind: z.enum(IMPORT_KINDS),
   /** The original file name (base name only), when known. */
   name: z.string().max(255).nullable(),
   /** The plain-text parameters the image carried, verbatim. */
@@ -125,6 +131,8 @@ export const Sidecar = z.object({
   inputs: z.array(SidecarInput),
   sandbox: z.boolean(),
   favourite: z.boolean(),
+  /** 0 (none) to 5 stars; absent means 0. Also in the image's own XMP as xmp:Rating. */
+  rating: z.number().int().min(0).max(5).optional(),
   /** Set for imports only. */
   source: ImportSource.nullable().optional(),
   /** Set for the results of a batch: its id and the source file, relative to the chosen folder. */
@@ -134,13 +142,19 @@ export type Sidecar = z.infer<typeof Sidecar>;
 
 /**
  * What is embedded in the image itself: the sidecar minus what describes the stored file
- * (its name, size and hash cannot be inside it) and minus the favourite flag.
+ * (its name, size and hash cannot be inside it) and minus the favourite flag and the rating (which
+ * is embedded as xmp:Rating, where other programs read it).
  */
-export type EmbeddedRecipe = Omit<Sidecar, 'file' | 'image' | 'favourite'> & {
+export type EmbeddedRecipe = Omit<Sidecar, 'file' | 'image' | 'favourite' | 'rating'> & {
   image: { format: ImageFormat; width: number; height: number };
 };
 
-export const EmbeddedRecipeSchema = Sidecar.omit({ file: true, image: true, favourite: true })
+export const EmbeddedRecipeSchema = Sidecar.omit({
+  file: true,
+  image: true,
+  favourite: true,
+  rating: true,
+})
   .extend({
     image: z.object({
       format: z.enum(IMAGE_FORMATS),
@@ -159,6 +173,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 const isInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 const isStrOrNull = (v: unknown) => v === null || typeof v === 'string';
 const isNumOrNull = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
+/** A star rating as stored: an integer from 0 to 5. */
+export const isRating = (v: unknown): v is number =>
+  Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 5;
 const isFormat = (v: unknown): v is ImageFormat => v === 'png' || v === 'jpeg' || v === 'webp';
 
 /**
@@ -180,6 +197,7 @@ export function checkSidecar(v: unknown): Sidecar | null {
   if (!isNumOrNull(v.seed) || !isStrOrNull(v.finishReason) || !isNumOrNull(v.credits)) return null;
   if (typeof v.createdAt !== 'string' || typeof v.appVersion !== 'string') return null;
   if (typeof v.sandbox !== 'boolean' || typeof v.favourite !== 'boolean') return null;
+  if (v.rating !== undefined && !isRating(v.rating)) return null;
   const img = v.image;
   if (
     !isRecord(img) ||
@@ -215,11 +233,7 @@ export function checkSidecar(v: unknown): Sidecar | null {
   }
   if (v.source !== undefined && v.source !== null) {
     const src = v.source;
-    if (
-      !isRecord(src) ||
-      (src.kind !== 'atelier' && src.kind !== 'parameters' && src.kind !== 'none')
-    )
-      return null;
+    if (!isRecord(src) || !IMPORT_KINDS.some((kind) => kind === src.kind)) return null;
     if (!isStrOrNull(src.name) || (typeof src.name === 'string' && src.name.length > 255))
       return null;
     if (!isStrOrNull(src.parameters) || !isStrOrNull(src.operation)) return null;

@@ -30,6 +30,7 @@ import {
   type RepairReport,
   type ScanContext,
 } from './scan';
+import { buildSearchIndex, searchWords, type SearchIndex } from './search';
 import { createThumbnailer, thumbRelPath, type ThumbSize } from './thumbs';
 import { createTrash, type DeleteReceipt, type TrashOptions } from './trash';
 import { watchFolders, type FolderWatcher } from './watch';
@@ -84,6 +85,8 @@ export interface Library {
   /** How the index was obtained on open. */
   readonly openedFrom: 'cache' | 'scan';
   list(): LibraryEntry[];
+  /** How many pictures the library holds (list().length, without the copy). */
+  count(): number;
   query(query?: LibraryQuery): QueryResult;
   get(id: string): LibraryEntry | null;
   /** The full sidecar, read from disk. */
@@ -161,11 +164,21 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
   const byId = new Map<string, LibraryEntry>();
   const rebuildById = () => {
     byId.clear();
-    for (const record of dirs.values())
-      for (const e of record.entries) byId.set(e.entry.id, e.entry);
+    // Newest folders and names first: in a library of day folders the map is then (nearly) in
+    // the order of entriesSorted, and sorting it takes one pass instead of a full sort.
+    for (const key of [...dirs.keys()].sort().reverse()) {
+      const entries = dirs.get(key)?.entries ?? [];
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const e = entries[i];
+        if (e) byId.set(e.entry.id, e.entry);
+      }
+    }
   };
   rebuildById();
+  /** Derived from byId, dropped at every change (see emit) and made again when next asked. */
   let sorted: LibraryEntry[] | null = null;
+  let search: SearchIndex | null = null;
+  let facets: { models: string[]; operations: string[] } | null = null;
   let closed = false;
   /** Set up below, once the rescans it triggers exist; kept in step with `dirs` from then on. */
   let watcher: FolderWatcher | null = null;
@@ -193,6 +206,8 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
 
   const emit = (change: LibraryChange) => {
     sorted = null;
+    search = null;
+    facets = null;
     if (change.added.length || change.updated.length || change.removed.length) {
       emitter.emit('change', change);
       scheduleCacheWrite();
@@ -410,6 +425,11 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     sorted ??= [...byId.values()].sort(compareNewestFirst);
     return sorted;
   };
+  /** The word search over every entry, built on the first search after a change. */
+  const searchIndex = () => {
+    search ??= buildSearchIndex([...byId.values()]);
+    return search;
+  };
 
   /** The deletes, one after another (see delete). */
   let deletes: Promise<unknown> = Promise.resolve();
@@ -430,9 +450,11 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     openedFrom: cache ? 'cache' : 'scan',
 
     list: () => [...entriesSorted()],
+    count: () => byId.size,
 
     query(query = {}) {
-      const words = (query.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+      const words = searchWords(query.text);
+      const found = words.length > 0 ? searchIndex().matching(words) : null;
       const ops = query.operations?.length ? new Set(query.operations) : null;
       const models = query.models?.length ? new Set(query.models) : null;
       const from = query.from === undefined ? -Infinity : toMs(query.from);
@@ -443,10 +465,7 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
         if (e.createdMs < from || e.createdMs >= to) return false;
         if (query.favourites && !e.favourite) return false;
         if (query.sandbox !== undefined && e.sandbox !== query.sandbox) return false;
-        if (words.length) {
-          const hay = `${e.prompt}\n${e.negativePrompt}\n${e.path}`.toLowerCase();
-          if (!words.every((w) => hay.includes(w))) return false;
-        }
+        if (found && !found.has(e)) return false;
         return true;
       });
       const offset = Math.max(0, query.offset ?? 0);
@@ -469,13 +488,15 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     },
 
     facets() {
+      if (facets) return { models: [...facets.models], operations: [...facets.operations] };
       const models = new Set<string>();
       const operations = new Set<string>();
       for (const e of byId.values()) {
         if (e.model) models.add(e.model);
         operations.add(e.operation);
       }
-      return { models: [...models].sort(), operations: [...operations].sort() };
+      facets = { models: [...models].sort(), operations: [...operations].sort() };
+      return library.facets();
     },
 
     save(input) {

@@ -18,6 +18,14 @@ import { detectFormat } from './imageinfo';
 import { readJpegUserComment, readJpegXmp, setJpegXmp } from './jpeg';
 import { formatParameters, parseParameters } from './parameters';
 import { itxtChunk, readPngTexts, setPngTexts, textChunk } from './png';
+import {
+  COMFY_PROMPT_KEYWORD,
+  COMFY_WORKFLOW_KEYWORD,
+  INVOKEAI_KEYWORD,
+  readComfyUi,
+  readInvokeAi,
+  type ForeignRecipe,
+} from './recipes';
 import { readWebpXmp, setWebpXmp } from './webp';
 import { buildXmp, parseXmp } from './xmp';
 
@@ -29,6 +37,8 @@ export interface EmbeddedMetadata {
   recipe: EmbeddedRecipe | null;
   /** The plain-text parameters, ours or another tool's. */
   parameters: string | null;
+  /** Another tool's recipe in its own form (ComfyUI's graph, InvokeAI's metadata), when found. */
+  foreign?: ForeignRecipe | null;
 }
 
 function stringParam(params: Record<string, JsonValue>, key: string): string | null {
@@ -89,16 +99,33 @@ function parseRecipe(json: string | null): EmbeddedRecipe | null {
 /**
  * Reads what an image carries. Never throws: an unreadable file carries nothing. Bounded: text
  * chunks inflate to at most LIBRARY_LIMITS.textChunkBytes, XMP over LIBRARY_LIMITS.xmpBytes is
- * not read, JSON nested deeper than LIBRARY_LIMITS.jsonDepth is not parsed.
+ * not read, JSON nested deeper than LIBRARY_LIMITS.jsonDepth is not parsed, and another tool's
+ * graph is walked within RECIPE_LIMITS (./recipes).
  */
 export function readEmbedded(bytes: Uint8Array): EmbeddedMetadata {
   try {
     const format = detectFormat(bytes);
     if (format === 'png') {
-      const texts = readPngTexts(bytes, [PNG_RECIPE_KEYWORD, PNG_PARAMETERS_KEYWORD]);
-      const recipe = texts.find((t) => t.keyword === PNG_RECIPE_KEYWORD)?.text ?? null;
-      const parameters = texts.find((t) => t.keyword === PNG_PARAMETERS_KEYWORD)?.text ?? null;
-      return { recipe: parseRecipe(recipe), parameters };
+      const texts = readPngTexts(bytes, [
+        PNG_RECIPE_KEYWORD,
+        PNG_PARAMETERS_KEYWORD,
+        INVOKEAI_KEYWORD,
+        COMFY_PROMPT_KEYWORD,
+        COMFY_WORKFLOW_KEYWORD,
+      ]);
+      const chunk = (keyword: string) => texts.find((t) => t.keyword === keyword)?.text ?? null;
+      const recipe = parseRecipe(chunk(PNG_RECIPE_KEYWORD));
+      const parameters = chunk(PNG_PARAMETERS_KEYWORD);
+      if (recipe) return { recipe, parameters };
+      const invoke = chunk(INVOKEAI_KEYWORD);
+      const comfyPrompt = chunk(COMFY_PROMPT_KEYWORD);
+      const comfyWorkflow = chunk(COMFY_WORKFLOW_KEYWORD);
+      const foreign =
+        (invoke === null ? null : readInvokeAi(invoke)) ??
+        (comfyPrompt === null && comfyWorkflow === null
+          ? null
+          : readComfyUi(comfyPrompt, comfyWorkflow));
+      return foreign ? { recipe, parameters, foreign } : { recipe, parameters };
     }
     if (format === 'jpeg') {
       const xmp = readJpegXmp(bytes);
@@ -126,6 +153,6 @@ export function readEmbedded(bytes: Uint8Array): EmbeddedMetadata {
 export function embeddedPrompt(meta: EmbeddedMetadata): string | undefined {
   const ours = meta.recipe ? stringParam(meta.recipe.params, 'prompt') : null;
   const theirs = meta.parameters !== null ? parseParameters(meta.parameters)?.prompt : undefined;
-  const prompt = (ours ?? theirs ?? '').trim();
+  const prompt = (ours ?? (theirs || undefined) ?? meta.foreign?.prompt ?? '').trim();
   return prompt === '' ? undefined : prompt;
 }

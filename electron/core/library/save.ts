@@ -21,13 +21,13 @@ import {
   type EmbeddedRecipe,
   type ImageFormat,
   type ImportSource,
-  type JsonValue,
   type Operation,
   type SidecarInput,
 } from './format';
 import { imageInfo, isStructurallyComplete, type ImageInfo } from './imageinfo';
 import { embedRecipe, readEmbedded } from './metadata';
 import { parseParameters } from './parameters';
+import { foreignSource, readRecipeFields } from './foreign';
 
 declare const __ATELIER_VERSION__: string | undefined;
 export const APP_VERSION: string =
@@ -274,23 +274,13 @@ function foreignFields(
   }
   const parsed = parameters === null ? null : parseParameters(parameters);
   if (parsed) {
-    const params: Record<string, JsonValue> = { prompt: parsed.prompt };
-    if (parsed.negativePrompt) params.negative_prompt = parsed.negativePrompt;
-    if (parsed.steps !== null) params.steps = parsed.steps;
-    if (parsed.cfgScale !== null) params.cfg_scale = parsed.cfgScale;
-    if (parsed.sampler !== null) params.sampler = parsed.sampler;
     return {
-      endpoint: null,
-      model: parsed.model,
-      params: sanitizeParams(params),
-      seed: parsed.seed,
-      finishReason: null,
-      credits: null,
-      sandbox: false,
-      inputs: [],
+      ...readRecipeFields({ ...parsed, negativePrompt: parsed.negativePrompt || null }),
       source: { kind: 'parameters', name, parameters, operation: null },
     };
   }
+  const foreign = embedded.foreign;
+  if (foreign) return { ...readRecipeFields(foreign), source: foreignSource(foreign, name) };
   return {
     endpoint: null,
     model: null,

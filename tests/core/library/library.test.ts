@@ -1,4 +1,14 @@
-import { readdir, readFile, rename, rm, stat, utimes, writeFile, mkdir } from 'node:fs/promises';
+import {
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+  mkdir,
+} from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -104,6 +114,60 @@ describe('the index', () => {
     expect(library.get(whale.id)?.favourite).toBe(true);
   });
 
+  /** Ways an index can be damaged or hostile, made from a good one; each must be rebuilt. */
+  function corruptIndexes(good: string): string[] {
+    const [header = '', ...lines] = good.trimEnd().split('\n');
+    const line = lines[0] ?? '';
+    // The first folder that holds pictures, and its rows.
+    const at = lines.findIndex((l) => ((JSON.parse(l) as unknown[])[3] as unknown[]).length > 0);
+    const rows = (JSON.parse(lines[at] ?? '') as unknown[])[3] as unknown[][];
+    expect(rows[0]).toHaveLength(22);
+    const withRow = (change: (row: unknown[]) => void) => {
+      const row = structuredClone(rows[0] ?? []);
+      change(row);
+      const parsed = JSON.parse(lines[at] ?? '') as unknown[];
+      parsed[3] = [row, ...rows.slice(1)];
+      return [header, ...lines.map((l, i) => (i === at ? JSON.stringify(parsed) : l))].join('\n');
+    };
+    return [
+      '{"kind":"atelier-library-index","version":1,"format":1,"dirs":{"":{"mtimeMs":1}}}',
+      '{ not json',
+      '',
+      '[]',
+      '{"kind":"atelier-library-index","version":99}',
+      // v2, the whole index as one JSON object
+      '{"kind":"atelier-library-index","version":2,"format":1,"dirs":{"":{"m":1,"s":[],"e":[]}}}',
+      // cut short: a folder's line missing, or the last one cut mid-way
+      [header, ...lines.slice(0, -1)].join('\n'),
+      good.slice(0, good.length - 20),
+      // more than the header says
+      `${good}${line}\n`,
+      // a line that is not JSON, or nested deeper than any index
+      [header, '{ not json', ...lines.slice(1)].join('\n'),
+      [header, `${'['.repeat(100_000)}${']'.repeat(100_000)}`, ...lines.slice(1)].join('\n'),
+      // values of the wrong type, and names that would lead out of the library
+      withRow((row) => (row[3] = 42)),
+      withRow((row) => (row[21] = 9)),
+      withRow((row) => (row[20] = [{ role: 1 }])),
+      withRow(
+        (row) =>
+          (row[20] = [
+            {
+              role: 'image',
+              sha256: 'a',
+              file: 'b',
+              more: JSON.parse(`${'['.repeat(1000)}${']'.repeat(1000)}`) as unknown,
+            },
+          ]),
+      ),
+      withRow((row) => (row[2] = '../../outside.png')),
+      withRow((row) => (row[2] = '..')),
+      withRow((row) => (row[2] = 'notes.txt')),
+      [header, JSON.stringify(['', 1, ['..'], []]), ...lines.slice(1)].join('\n'),
+      [header, JSON.stringify(['../..', 1, [], []]), ...lines.slice(1)].join('\n'),
+    ];
+  }
+
   it('warm open uses the cache; a corrupt, foreign or stale cache is rebuilt from the files', async () => {
     await seed();
     const first = await openLib();
@@ -117,21 +181,22 @@ describe('the index', () => {
     expect(warm.list().map((e) => e.id)).toEqual(ids);
     await warm.close();
 
-    for (const junk of [
-      '{"kind":"atelier-library-index","version":1,"format":1,"dirs":{"":{"mtimeMs":1}}}',
-      '{ not json',
-      '',
-      '[]',
-      '{"kind":"atelier-library-index","version":99}',
-      '{"kind":"atelier-library-index","version":2,"format":1,"dirs":{"":{"m":1,"s":[],"e":[[1,2,"x.png"]]}}}',
-      '{"kind":"atelier-library-index","version":2,"format":1,"dirs":{"2026-11-01":{"m":1,"s":[],"e":[]}}}',
-    ]) {
+    for (const junk of corruptIndexes(await readFile(cacheFile, 'utf8'))) {
       await writeFile(cacheFile, junk);
       const library = await openLib();
       expect(library.openedFrom).toBe('scan');
       expect(library.list().map((e) => e.id)).toEqual(ids);
       await library.close();
     }
+    // A good index, but reached through a link planted in its place: not read.
+    const elsewhere = path.join(dir, '..', `${path.basename(dir)}-index.json`);
+    await rename(cacheFile, elsewhere);
+    await symlink(elsewhere, cacheFile);
+    const linked = await openLib();
+    expect(linked.openedFrom).toBe('scan');
+    expect(linked.list().map((e) => e.id)).toEqual(ids);
+    await linked.close();
+    await rm(elsewhere);
 
     // Stale: a file removed and one added while the app was closed (folder mtimes move on).
     const gone = ids[0] ?? '';
