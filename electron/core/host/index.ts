@@ -31,7 +31,7 @@ import { createCreateService, viewOf } from './create';
 import { createLibraryService, type LibraryFolder, type LibraryService } from './library';
 import { createCompareService } from './compare';
 import type { LibraryOptions, TrashFunction } from '../library';
-import { createCollectHandlers } from './collect';
+import { createCollectService } from './collect';
 import { createFolderGate, shellHandlers, type ShellServices } from './shell-services';
 import { createInputs } from '../inputs';
 import { createReferenceHandlers } from './reference';
@@ -220,6 +220,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...(options.mediaBase !== undefined ? { mediaBase: options.mediaBase } : {}),
     emit: (event, payload) => hub.emit(event, payload),
     log,
+    narrow: (filter) => collect.narrow(filter),
     ...(libraryOverride === null
       ? {
           useFolder: async (dir: string | null) => {
@@ -236,6 +237,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const stopLibraryFolder = settings.subscribe(() => library.folderMayHaveChanged());
   const compare = createCompareService({ library: () => library.current(), inputs });
   const folders = createFolderGate(options.shell === 'electron');
+  const collect = createCollectService({
+    current: () => library.current(),
+    emit: (event, payload) => hub.emit(event, payload),
+    folders,
+    log,
+  });
 
   const handlers: Handlers = {
     'app.info': () => Promise.resolve({ ...info }),
@@ -261,7 +268,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...compare.handlers,
     ...createReferenceHandlers({ library: () => library.current(), inputs }),
     ...batches.handlers,
-    ...createCollectHandlers(),
+    ...collect.handlers,
   };
 
   const inner = createDispatch(handlers, {

@@ -10,6 +10,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readIndexCache, writeIndexCache } from './cache';
+import { COLLECTIONS_DIR } from './collections';
 import { compareNewestFirst, entryFromSidecar, type LibraryEntry } from './entry';
 import { INPUTS_DIR, LibraryError, checkSidecar, isHiddenName, type Sidecar } from './format';
 import { LIBRARY_LIMITS, readBoundedJson } from './files';
@@ -63,6 +64,10 @@ export interface LibraryQuery {
   favourites?: boolean;
   /** true: only Sandbox images; false: none of them; undefined: both. */
   sandbox?: boolean;
+  /** Only these ids (a collection's pictures). */
+  only?: ReadonlySet<string>;
+  /** Only pictures rated at least this. */
+  minRating?: number;
   offset?: number;
   limit?: number;
 }
@@ -96,6 +101,15 @@ export interface Library {
   save(input: SaveInput): Promise<LibraryEntry>;
   import(input: ImportInput | { path: string }): Promise<LibraryEntry>;
   setFavourite(id: string, favourite: boolean): Promise<LibraryEntry>;
+  /**
+   * Rewrites one picture's record: `change` gets its sidecar and the image's absolute path, may
+   * replace the image (atomically), and answers the new sidecar, which is written after it.
+   * Rewrites run one at a time; the watcher leaves the picture alone meanwhile.
+   */
+  rewrite(
+    id: string,
+    change: (current: { sidecar: Sidecar; imageFile: string }) => Promise<Sidecar>,
+  ): Promise<LibraryEntry>;
   delete(ids: string[]): Promise<DeleteReceipt>;
   undoDelete(token: string): Promise<LibraryEntry[]>;
   /** Absolute path of the cached WebP thumbnail (made now if missing or stale). */
@@ -407,7 +421,11 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     watcher = watchFolders(libraryDir, {
       ignored: (rel) => {
         const segments = rel.split('/');
-        return segments.some(isHiddenName) || segments[0] === INPUTS_DIR;
+        return (
+          segments.some(isHiddenName) ||
+          segments[0] === INPUTS_DIR ||
+          segments[0] === COLLECTIONS_DIR
+        );
       },
       onChange: markDirty,
       onError: (relDir, error) =>
@@ -433,6 +451,8 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
 
   /** The deletes, one after another (see delete). */
   let deletes: Promise<unknown> = Promise.resolve();
+  /** The rewrites, one after another (see rewrite). */
+  let rewrites: Promise<unknown> = Promise.resolve();
   const requireEntry = (id: string): LibraryEntry => {
     const entry = byId.get(id);
     if (!entry) {
@@ -466,6 +486,8 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
         if (query.favourites && !e.favourite) return false;
         if (query.sandbox !== undefined && e.sandbox !== query.sandbox) return false;
         if (found && !found.has(e)) return false;
+        if (query.only && !query.only.has(e.id)) return false;
+        if (query.minRating !== undefined && e.rating < query.minRating) return false;
         return true;
       });
       const offset = Math.max(0, query.offset ?? 0);
@@ -525,6 +547,31 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       const updated = entryFromSidecar({ ...sidecar, favourite }, entry.path, entry.sidecarPath);
       await serial(() => putEntry(updated));
       return updated;
+    },
+
+    rewrite(id, change) {
+      const run = rewrites.then(async () => {
+        const entry = requireEntry(id);
+        const sidecar = await library.readSidecar(id);
+        if (!sidecar) {
+          throw new LibraryError(
+            'unreadable',
+            'The record of that image could not be read, so it could not be changed. Refresh the library and try again.',
+          );
+        }
+        inFlight.add(entry.path);
+        try {
+          const next = await change({ sidecar, imageFile: abs(entry.path) });
+          await writeSidecar(abs(entry.sidecarPath), next);
+          const updated = entryFromSidecar(next, entry.path, entry.sidecarPath);
+          await serial(() => putEntry(updated));
+          return updated;
+        } finally {
+          inFlight.delete(entry.path);
+        }
+      });
+      rewrites = run.catch(() => undefined);
+      return run;
     },
 
     delete(ids) {
