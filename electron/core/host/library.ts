@@ -244,6 +244,7 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
           ...(request.to !== undefined ? { to: request.to } : {}),
           ...(request.favourites ? { favourites: true } : {}),
           ...(request.sandbox !== undefined ? { sandbox: request.sandbox } : {}),
+          ...(request.sort ? { sort: request.sort } : {}),
           offset: request.offset,
           limit: request.limit,
         });

@@ -10,6 +10,8 @@ import { constants } from 'node:fs';
 import { access, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readIndexCache, writeIndexCache } from './cache';
+import type { LibrarySort } from '../../../shared/api';
+import { inOrder } from './sort';
 import { compareNewestFirst, entryFromSidecar, type LibraryEntry } from './entry';
 import { INPUTS_DIR, LibraryError, checkSidecar, isHiddenName, type Sidecar } from './format';
 import { LIBRARY_LIMITS, readBoundedJson } from './files';
@@ -62,6 +64,8 @@ export interface LibraryQuery {
   favourites?: boolean;
   /** true: only Sandbox images; false: none of them; undefined: both. */
   sandbox?: boolean;
+  /** The order (default newest first). */
+  sort?: LibrarySort;
   offset?: number;
   limit?: number;
 }
@@ -451,7 +455,8 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       });
       const offset = Math.max(0, query.offset ?? 0);
       const limit = query.limit === undefined ? matches.length : Math.max(0, query.limit);
-      return { total: matches.length, entries: matches.slice(offset, offset + limit) };
+      const ordered = inOrder(matches, query.sort);
+      return { total: matches.length, entries: ordered.slice(offset, offset + limit) };
     },
 
     get: (id) => byId.get(id) ?? null,
