@@ -9,6 +9,10 @@
 import { z } from 'zod';
 import { Empty, pictureFileShape } from './common';
 
+/** A star rating: 0 (none) to 5, as xmp:Rating in Lightroom, Bridge, digiKam and exiftool. */
+export const Rating = z.number().int().min(0).max(5);
+export type Rating = z.infer<typeof Rating>;
+
 /** One image as the gallery lists it (a summary of its sidecar). */
 export const LibraryItem = z.object({
   id: z.string(),
@@ -30,6 +34,8 @@ export const LibraryItem = z.object({
   favourite: z.boolean(),
   sandbox: z.boolean(),
   credits: z.number().nullable(),
+  /** 0 (none) to 5 stars. */
+  rating: Rating,
 });
 export type LibraryItem = z.infer<typeof LibraryItem>;
 
@@ -37,6 +43,30 @@ export type LibraryItem = z.infer<typeof LibraryItem>;
 export const LIBRARY_PAGE_MAX = 500;
 
 const Id = z.string().min(1).max(100);
+
+/**
+ * Most ids one bulk call takes (a message stays well under the transport's 1 MB): the renderer
+ * sends a larger selection in chunks of this size.
+ */
+export const LIBRARY_BULK_MAX = 10_000;
+const BulkIds = z.array(Id).min(1).max(LIBRARY_BULK_MAX);
+
+/** A collection's id: a ULID, also its file's name (`<library>/collections/<id>.json`). */
+export const CollectionId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+/** The longest collection name. */
+export const COLLECTION_NAME_MAX = 100;
+const CollectionName = z.string().trim().min(1).max(COLLECTION_NAME_MAX);
+
+/** A named set of pictures; one picture may be in many. */
+export const Collection = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** Pictures in it that are in the library now. */
+  count: z.number(),
+  /** ISO 8601. */
+  createdAt: z.string(),
+});
+export type Collection = z.infer<typeof Collection>;
 
 export const LibraryFilter = z
   .object({
@@ -51,6 +81,10 @@ export const LibraryFilter = z
     favourites: z.boolean().optional(),
     /** true: only Sandbox images; false: none of them; absent: both. */
     sandbox: z.boolean().optional(),
+    /** Only the pictures in this collection. */
+    collection: CollectionId.optional(),
+    /** Only pictures rated at least this (1–5). */
+    minRating: Rating.optional(),
   })
   .strict();
 export type LibraryFilter = z.infer<typeof LibraryFilter>;
@@ -177,6 +211,83 @@ export const libraryCalls = {
       left: z.number(),
     }),
   },
+  /** Sets the rating (0 clears it) in each sidecar and in each image's own XMP (xmp:Rating). */
+  'library.rate': {
+    request: z.object({ ids: BulkIds, rating: Rating }).strict(),
+    response: z.object({
+      entries: z.array(LibraryItem),
+      /** Ids that could not be rated (gone, or their file could not be written). */
+      failed: z.array(z.string()),
+    }),
+  },
+  /** library.setFavourite for many. */
+  'library.setFavourites': {
+    request: z.object({ ids: BulkIds, favourite: z.boolean() }).strict(),
+    response: z.object({ entries: z.array(LibraryItem), failed: z.array(z.string()) }),
+  },
+  /** Every id that matches the filter (in the gallery's order): "Select all". */
+  'library.ids': {
+    request: LibraryFilter,
+    response: z.object({ ids: z.array(z.string()) }),
+  },
+  /**
+   * Copies pictures to a folder: in the desktop app one dialog.chooseFolder answered. Never
+   * overwrites (adds " (2)"). Progress comes as library.exporting; library.cancelExport stops it.
+   */
+  'library.export': {
+    request: z
+      .object({
+        ids: BulkIds,
+        to: z.string().min(1).max(4096),
+        format: z.enum(['original', 'png', 'jpeg', 'webp']),
+        /** JPEG and WebP quality, 1–100. */
+        quality: z.number().int().min(1).max(100).default(90),
+        /** null: the original size; else the longest edge in pixels (never enlarged). */
+        longestEdge: z.number().int().min(16).max(16_384).nullable(),
+        /** keep: the recipe stays embedded; strip: no metadata at all. */
+        metadata: z.enum(['keep', 'strip']),
+        /** File names from the prompt, or the picture's own file name. */
+        names: z.enum(['prompt', 'original']),
+      })
+      .strict(),
+    response: z.object({
+      dir: z.string(),
+      /** Files written. */
+      exported: z.number(),
+      /** Pictures that could not be exported (gone or unreadable). */
+      failed: z.number(),
+      cancelled: z.boolean(),
+    }),
+  },
+  /** Stops the export under way (the files already written stay). */
+  'library.cancelExport': { request: Empty, response: Empty },
+
+  /** The collections, by name. */
+  'collections.list': {
+    request: Empty,
+    response: z.object({ collections: z.array(Collection) }),
+  },
+  'collections.create': {
+    request: z.object({ name: CollectionName }).strict(),
+    response: Collection,
+  },
+  'collections.rename': {
+    request: z.object({ id: CollectionId, name: CollectionName }).strict(),
+    response: Collection,
+  },
+  /** Deletes the collection (never its pictures). */
+  'collections.delete': {
+    request: z.object({ id: CollectionId }).strict(),
+    response: Empty,
+  },
+  'collections.add': {
+    request: z.object({ id: CollectionId, ids: BulkIds }).strict(),
+    response: Collection,
+  },
+  'collections.remove': {
+    request: z.object({ id: CollectionId, ids: BulkIds }).strict(),
+    response: Collection,
+  },
 } as const;
 
 export const libraryEvents = {
@@ -190,4 +301,8 @@ export const libraryEvents = {
   }),
   /** A move of the library (library.move) is under way: files done of all. */
   'library.moving': z.object({ done: z.number(), total: z.number() }),
+  /** An export (library.export) is under way: pictures done of all. */
+  'library.exporting': z.object({ done: z.number(), total: z.number() }),
+  /** The collections changed (this app, or their files in the folder): the whole list. */
+  'collections.changed': z.object({ collections: z.array(Collection) }),
 } as const;

@@ -30,6 +30,7 @@ function item(id: string, path: string, width: number, height: number): LibraryI
     favourite: false,
     sandbox: false,
     credits: null,
+    rating: 0,
   };
 }
 

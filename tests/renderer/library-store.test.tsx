@@ -34,6 +34,7 @@ function item(i: number): LibraryItem {
     favourite: false,
     sandbox: false,
     credits: 3,
+    rating: 0,
   };
 }
 

@@ -31,6 +31,7 @@ import { createCreateService } from './create';
 import { createLibraryService, type LibraryFolder, type LibraryService } from './library';
 import { createCompareService } from './compare';
 import type { LibraryOptions, TrashFunction } from '../library';
+import { createCollectHandlers } from './collect';
 import { createFolderGate, shellHandlers, type ShellServices } from './shell-services';
 import { createInputs } from '../inputs';
 import type { SandboxOptions } from '../sandbox';
@@ -233,6 +234,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return library.handlers['library.move'](request);
     },
     ...compare.handlers,
+    ...createCollectHandlers(),
   };
 
   const inner = createDispatch(handlers, {

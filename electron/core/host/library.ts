@@ -103,6 +103,7 @@ export function itemOf(entry: LibraryEntry): LibraryItem {
     bytes: entry.bytes,
     sha256: entry.sha256,
     favourite: entry.favourite,
+    rating: entry.rating,
     sandbox: entry.sandbox,
     credits: entry.credits,
   };

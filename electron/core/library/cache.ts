@@ -9,7 +9,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic';
 import type { LibraryEntry } from './entry';
 import { cacheFolder, LIBRARY_LIMITS, readBoundedJson } from './files';
-import { CACHE_DIR, FORMAT_VERSION, sidecarNameFor, type ImageFormat } from './format';
+import { CACHE_DIR, FORMAT_VERSION, isRating, sidecarNameFor, type ImageFormat } from './format';
 import type { DirRecord, ScannedEntry } from './scan';
 
 export const INDEX_VERSION = 2;
@@ -19,7 +19,8 @@ const KIND = 'atelier-library-index';
  * One entry as a row (JSON arrays parse faster than objects, and the file is half the size):
  * [sidecarMtimeMs, sidecarSize, imageName, id, operation, endpoint, model, prompt, negativePrompt,
  *  seed, createdAt, createdMs, format, width, height, bytes, sha256, favourite, sandbox, credits,
- *  finishReason, inputs]
+ *  finishReason, inputs, rating]
+ * (rating came later: a row without it reads as 0 stars.)
  */
 type Row = [
   number,
@@ -44,6 +45,7 @@ type Row = [
   number | null,
   string | null,
   LibraryEntry['inputs'],
+  number?,
 ];
 
 interface DirRow {
@@ -93,6 +95,7 @@ function toRow(dir: string, s: ScannedEntry): Row {
     e.credits,
     e.finishReason,
     e.inputs,
+    e.rating,
   ];
 }
 
@@ -119,6 +122,7 @@ function fromRow(dir: string, r: Row): ScannedEntry {
     credits: r[19],
     finishReason: r[20],
     inputs: r[21],
+    rating: r[22] ?? 0,
   };
   return { entry, sidecarMtimeMs: r[0], sidecarSize: r[1] };
 }
@@ -131,7 +135,7 @@ const isNumOrNull = (v: unknown) => v === null || typeof v === 'number';
 function isRow(r: unknown): r is Row {
   return (
     Array.isArray(r) &&
-    r.length === 22 &&
+    (r.length === 22 || (r.length === 23 && isRating(r[22]))) &&
     isNum(r[0]) &&
     isNum(r[1]) &&
     isStr(r[2]) &&

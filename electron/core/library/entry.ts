@@ -21,6 +21,8 @@ export interface LibraryEntry {
   bytes: number;
   sha256: string;
   favourite: boolean;
+  /** 0 (none) to 5 stars. */
+  rating: number;
   sandbox: boolean;
   credits: number | null;
   finishReason: string | null;
@@ -55,6 +57,7 @@ export function entryFromSidecar(
     bytes: sidecar.image.bytes,
     sha256: sidecar.image.sha256,
     favourite: sidecar.favourite,
+    rating: sidecar.rating ?? 0,
     sandbox: sidecar.sandbox,
     credits: sidecar.credits,
     finishReason: sidecar.finishReason,

@@ -125,6 +125,8 @@ export const Sidecar = z.object({
   inputs: z.array(SidecarInput),
   sandbox: z.boolean(),
   favourite: z.boolean(),
+  /** 0 (none) to 5 stars; absent means 0. Also in the image's own XMP as xmp:Rating. */
+  rating: z.number().int().min(0).max(5).optional(),
   /** Set for imports only. */
   source: ImportSource.nullable().optional(),
 });
@@ -132,13 +134,19 @@ export type Sidecar = z.infer<typeof Sidecar>;
 
 /**
  * What is embedded in the image itself: the sidecar minus what describes the stored file
- * (its name, size and hash cannot be inside it) and minus the favourite flag.
+ * (its name, size and hash cannot be inside it) and minus the favourite flag and the rating (which
+ * is embedded as xmp:Rating, where other programs read it).
  */
-export type EmbeddedRecipe = Omit<Sidecar, 'file' | 'image' | 'favourite'> & {
+export type EmbeddedRecipe = Omit<Sidecar, 'file' | 'image' | 'favourite' | 'rating'> & {
   image: { format: ImageFormat; width: number; height: number };
 };
 
-export const EmbeddedRecipeSchema = Sidecar.omit({ file: true, image: true, favourite: true })
+export const EmbeddedRecipeSchema = Sidecar.omit({
+  file: true,
+  image: true,
+  favourite: true,
+  rating: true,
+})
   .extend({
     image: z.object({
       format: z.enum(IMAGE_FORMATS),
@@ -157,6 +165,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 const isInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 const isStrOrNull = (v: unknown) => v === null || typeof v === 'string';
 const isNumOrNull = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
+/** A star rating as stored: an integer from 0 to 5. */
+export const isRating = (v: unknown): v is number =>
+  Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 5;
 const isFormat = (v: unknown): v is ImageFormat => v === 'png' || v === 'jpeg' || v === 'webp';
 
 /**
@@ -178,6 +189,7 @@ export function checkSidecar(v: unknown): Sidecar | null {
   if (!isNumOrNull(v.seed) || !isStrOrNull(v.finishReason) || !isNumOrNull(v.credits)) return null;
   if (typeof v.createdAt !== 'string' || typeof v.appVersion !== 'string') return null;
   if (typeof v.sandbox !== 'boolean' || typeof v.favourite !== 'boolean') return null;
+  if (v.rating !== undefined && !isRating(v.rating)) return null;
   const img = v.image;
   if (
     !isRecord(img) ||

@@ -44,6 +44,7 @@ describe('the contract', () => {
     expect([...found].filter((f) => !NOT_PATHS.has(f)).sort()).toEqual([
       'app.copyImage.path', // inside the library folder (libraryImagePath)
       'app.startDrag.path', // inside the library folder (libraryImagePath)
+      'library.export.to', // the desktop app: a folder the native dialog answered
       'library.move.to', // the desktop app: a folder the native dialog answered
       'settings.set.libraryDir', // the desktop app: a folder the native dialog answered
     ]);

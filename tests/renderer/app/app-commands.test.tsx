@@ -106,5 +106,6 @@ function imported(name: string): LibraryItem {
     favourite: false,
     sandbox: false,
     credits: null,
+    rating: 0,
   };
 }
