@@ -1,4 +1,5 @@
 import { useId, type KeyboardEvent, type ReactNode } from 'react';
+import { RecallNote } from './RecallNote';
 import { SEED_MAX, creditCost, ENDPOINTS } from '../../../shared/endpoints';
 import { usesCommandKey } from '../../app/platform';
 import { useCreate } from '../../state/create';
@@ -254,6 +255,7 @@ export function CreateForm() {
       noValidate
     >
       <div className="create-form__scroll">
+        <RecallNote />
         {form.tab !== 'generate' ? (
           <DropZone
             label={form.tab === 'upscale' ? 'Picture to upscale' : 'Starting picture'}
