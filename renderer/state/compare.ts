@@ -1,7 +1,7 @@
 /**
  * Compare's state: the two pictures (a URL the window can show, and what they are), the mode, the
  * view shared by every pane and mode (zoom + the frame point at the centre, see
- * features/compare/geometry), the slider, smoothing, and saving.
+ * ui/zoom/geometry), the slider, smoothing, and saving.
  *
  * For other features:
  *   useCompare.getState().openComparison(left, right)   open Compare on two pictures, e.g.
@@ -20,6 +20,7 @@ import {
   type LibraryItem,
 } from '../../shared/api';
 import type { Size } from '../../shared/compare-layout';
+import { FIT_VIEW, type View } from '../ui/zoom/geometry';
 import { getBridge } from './bridge';
 import { messageOf } from './connection';
 import { useNavigation } from './navigation';
@@ -65,14 +66,6 @@ export type PictureRef =
       madeFrom?: { id: string; role: string };
     };
 
-/** The view: how many device pixels per frame pixel, and which frame point is at the centre. */
-export interface View {
-  /** null: fit the whole frame in the viewport (recomputed when the viewport changes). */
-  zoom: number | null;
-  cx: number;
-  cy: number;
-}
-
 interface CompareState {
   pictures: [ComparePicture | null, ComparePicture | null];
   mode: CompareMode;
@@ -112,8 +105,6 @@ interface CompareState {
   clear: () => void;
   save: () => Promise<CompareSaved | null>;
 }
-
-export const FIT_VIEW: View = { zoom: null, cx: 0, cy: 0 };
 
 let counter = 0;
 const nextKey = () => `p${String(++counter)}`;

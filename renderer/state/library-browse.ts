@@ -11,6 +11,7 @@ import type {
   LibraryFilter,
   LibraryFolder,
   LibraryItem,
+  LibrarySort,
 } from '../../shared/api';
 import { getBridge } from './bridge';
 import { messageOf } from './connection';
@@ -46,6 +47,8 @@ export const EMPTY_FILTER: FilterState = {
 interface BrowseState {
   folder: LibraryFolder | null;
   filter: FilterState;
+  /** The order of the grid (not a filter: the count and Clear filters leave it alone). */
+  sort: LibrarySort;
   /** Bumped whenever the pages are thrown away (new filter, reset, change). */
   generation: number;
   total: number;
@@ -61,6 +64,7 @@ interface BrowseState {
   loadFolder: () => Promise<void>;
   setFilter: (patch: Partial<FilterState>) => void;
   clearFilter: () => void;
+  setSort: (sort: LibrarySort) => void;
   loadPage: (page: number) => Promise<void>;
   reload: () => Promise<void>;
   received: (change: EventPayload<'library.changed'>) => void;
@@ -97,9 +101,14 @@ export function isFiltered(filter: FilterState): boolean {
   return JSON.stringify(filter) !== JSON.stringify(EMPTY_FILTER);
 }
 
-function queryPage(filter: FilterState, page: number): Promise<CallResponse<'library.query'>> {
+function queryPage(
+  filter: FilterState,
+  page: number,
+  sort: LibrarySort = 'newest',
+): Promise<CallResponse<'library.query'>> {
   return getBridge().invoke('library.query', {
     ...requestOf(filter),
+    ...(sort === 'newest' ? {} : { sort }),
     offset: page * PAGE_SIZE,
     limit: PAGE_SIZE,
   });
@@ -125,7 +134,7 @@ export const useLibraryBrowse = create<BrowseState>()((set, get) => {
     const results = await Promise.all(
       (pages.length ? pages : [0]).map(async (page) => {
         try {
-          return { page, answer: await queryPage(state.filter, page) };
+          return { page, answer: await queryPage(state.filter, page, state.sort) };
         } catch {
           return null;
         }
@@ -150,6 +159,7 @@ export const useLibraryBrowse = create<BrowseState>()((set, get) => {
   return {
     folder: null,
     filter: EMPTY_FILTER,
+    sort: 'newest',
     generation: 0,
     total: 0,
     all: null,
@@ -198,6 +208,13 @@ export const useLibraryBrowse = create<BrowseState>()((set, get) => {
       void get().reload();
     },
 
+    setSort: (sort) => {
+      if (sort === get().sort) return;
+      set({ sort });
+      selection().forget('filter');
+      void get().reload();
+    },
+
     reload: async () => {
       inFlight.clear();
       set((state) => ({ generation: state.generation + 1, pages: {}, loading: true }));
@@ -205,12 +222,12 @@ export const useLibraryBrowse = create<BrowseState>()((set, get) => {
     },
 
     loadPage: async (page) => {
-      const { generation, filter } = get();
+      const { generation, filter, sort } = get();
       const key = `${generation}:${page}`;
       if (inFlight.has(key) || get().pages[page]) return;
       inFlight.add(key);
       try {
-        const answer = await queryPage(filter, page);
+        const answer = await queryPage(filter, page, sort);
         if (get().generation !== generation) return;
         set((state) => ({
           pages: { ...state.pages, [page]: answer.entries },

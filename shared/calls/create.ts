@@ -241,6 +241,15 @@ export const createCalls = {
   'inputs.finish': { request: z.object({ id: Id }).strict(), response: InputView },
   /** Stages a picture of the library by its id (the core finds its file). */
   'inputs.fromLibrary': { request: z.object({ id: Id }).strict(), response: InputView },
+  /**
+   * Stages a picture a library entry was made from (its recipe's input of that role: 'image',
+   * 'mask', 'style_image'...), while it is still in the library's inputs folder. The core reads the
+   * sidecar and finds the file; the page names no path.
+   */
+  'inputs.fromRecipe': {
+    request: z.object({ id: Id, role: z.string().min(1).max(64) }).strict(),
+    response: InputView,
+  },
 } as const;
 
 export const createEvents = {

@@ -89,7 +89,13 @@ export const LibraryFilter = z
   .strict();
 export type LibraryFilter = z.infer<typeof LibraryFilter>;
 
+/** The orders the Library lists in: newest first (the default), oldest, best rated, by model. */
+export const LIBRARY_SORTS = ['newest', 'oldest', 'rating', 'model'] as const;
+export const LibrarySort = z.enum(LIBRARY_SORTS);
+export type LibrarySort = z.infer<typeof LibrarySort>;
+
 export const LibraryQueryRequest = LibraryFilter.extend({
+  sort: LibrarySort.optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(0).max(LIBRARY_PAGE_MAX).default(200),
 }).strict();
@@ -140,7 +146,7 @@ export const LibraryFolder = z.object({
 export type LibraryFolder = z.infer<typeof LibraryFolder>;
 
 export const libraryCalls = {
-  /** A page of entries, newest first, with the total and what the filter menus can offer. */
+  /** A page of entries (newest first, or `sort`), with the total and what the filter menus can offer. */
   'library.query': {
     request: LibraryQueryRequest,
     response: z.object({

@@ -13,8 +13,8 @@ import {
   stepZoom,
   zoomLabel,
   zoomTo,
-} from '../../renderer/features/compare/geometry';
-import type { View } from '../../renderer/state/compare';
+} from '../../renderer/ui/zoom/geometry';
+import type { View } from '../../renderer/ui/zoom/geometry';
 import { layoutFrame } from '../../shared/compare-layout';
 
 const small = { width: 512, height: 384 };

@@ -257,6 +257,7 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
         const result = library.query({
           ...queryOfFilter(request),
           ...(await options.narrow?.(request)),
+          ...(request.sort ? { sort: request.sort } : {}),
           offset: request.offset,
           limit: request.limit,
         });

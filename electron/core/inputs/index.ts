@@ -8,6 +8,8 @@
  *                                   preload's webUtils.getPathForFile), open-file, the command line.
  *                                   Not a call: the renderer cannot name a path.
  *   inputs.fromLibrary { id }       a picture of the library, by its id (the core finds the file)
+ *   inputs.fromRecipe { id, role }  a picture a library entry was made from, by the entry's id and
+ *                                   the input's role (./recipe: the sidecar names the file)
  *
  * Each becomes a file in <dataDir>/inputs, at most INPUT_MAX_BYTES, read from a regular file only
  * (see ./read), described from its content (InputView), and named by an opaque id that jobs.add,
@@ -24,16 +26,17 @@ import { embeddedPrompt, readEmbedded, type Library } from '../library';
 import { PlainError } from '../errors';
 import type { Handlers } from '../rpc/dispatch';
 import { displayName, readRegularFile, tooBig } from './read';
+import { recipeInput } from './recipe';
 
 export { displayName, readRegularFile } from './read';
 
 export type InputsCallName =
-  'inputs.begin' | 'inputs.chunk' | 'inputs.finish' | 'inputs.fromLibrary';
+  'inputs.begin' | 'inputs.chunk' | 'inputs.finish' | 'inputs.fromLibrary' | 'inputs.fromRecipe';
 
 export interface InputsOptions {
   /** Where staged files live (<dataDir>/inputs). */
   dir: string;
-  /** The library in force, for inputs.fromLibrary. */
+  /** The library in force, for inputs.fromLibrary and inputs.fromRecipe. */
   library: () => Promise<Library>;
   /** Staged files a job still needs (never dropped). */
   inUse?: () => Iterable<string>;
@@ -166,6 +169,17 @@ export function createInputs(options: InputsOptions): InputsService {
     }
   }
 
+  async function openedLibrary(): Promise<Library> {
+    try {
+      return await options.library();
+    } catch {
+      throw new PlainError(
+        'not_available',
+        'The library folder cannot be opened right now. Check it in Settings, then try again.',
+      );
+    }
+  }
+
   /** Stages bytes already read (a path or a library picture): written to a new staging file. */
   async function stageBytes(name: string, bytes: Buffer): Promise<InputView> {
     await ensureDir();
@@ -232,15 +246,7 @@ export function createInputs(options: InputsOptions): InputsService {
         return describe(id, upload.name, await readRegularFile(upload.file, maxBytes));
       },
       'inputs.fromLibrary': async ({ id }) => {
-        let library: Library;
-        try {
-          library = await options.library();
-        } catch {
-          throw new PlainError(
-            'not_available',
-            'The library folder cannot be opened right now. Check it in Settings, then try again.',
-          );
-        }
+        const library = await openedLibrary();
         const entry = library.get(id);
         if (!entry) {
           throw new PlainError(
@@ -250,6 +256,11 @@ export function createInputs(options: InputsOptions): InputsService {
         }
         const bytes = await readRegularFile(library.absolutePath(entry.path), maxBytes);
         return stageBytes(displayName(entry.path), bytes);
+      },
+      'inputs.fromRecipe': async ({ id, role }) => {
+        const library = await openedLibrary();
+        const found = await recipeInput(library, id, role, maxBytes);
+        return stageBytes(`${role} of ${displayName(found.entryPath)}`, found.bytes);
       },
     },
 

@@ -11,6 +11,8 @@ import { access, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readIndexCache, writeIndexCache } from './cache';
 import { COLLECTIONS_DIR } from './collections';
+import type { LibrarySort } from '../../../shared/api';
+import { inOrder } from './sort';
 import { compareNewestFirst, entryFromSidecar, type LibraryEntry } from './entry';
 import { INPUTS_DIR, LibraryError, checkSidecar, isHiddenName, type Sidecar } from './format';
 import { LIBRARY_LIMITS, readBoundedJson } from './files';
@@ -68,6 +70,8 @@ export interface LibraryQuery {
   only?: ReadonlySet<string>;
   /** Only pictures rated at least this. */
   minRating?: number;
+  /** The order (default newest first). */
+  sort?: LibrarySort;
   offset?: number;
   limit?: number;
 }
@@ -492,7 +496,8 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       });
       const offset = Math.max(0, query.offset ?? 0);
       const limit = query.limit === undefined ? matches.length : Math.max(0, query.limit);
-      return { total: matches.length, entries: matches.slice(offset, offset + limit) };
+      const ordered = inOrder(matches, query.sort);
+      return { total: matches.length, entries: ordered.slice(offset, offset + limit) };
     },
 
     get: (id) => byId.get(id) ?? null,

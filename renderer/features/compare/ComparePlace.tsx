@@ -8,7 +8,7 @@ import { PlaceHeader } from '../../ui/PlaceHeader';
 import { Segmented } from '../../ui/Segmented';
 import { PICTURE_TYPES, useFilePicker } from '../../ui/useFilePicker';
 import { layoutFrame } from '../../../shared/compare-layout';
-import { stepZoom, zoomLabel, zoomOf, zoomTo } from './geometry';
+import { stepZoom, zoomLabel, zoomOf, zoomTo } from '../../ui/zoom/geometry';
 import { Picker } from './Picker';
 import { devicePixelRatio, sideName, sizeLabel, Viewer } from './Viewer';
 

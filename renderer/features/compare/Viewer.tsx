@@ -1,31 +1,26 @@
 import {
   useCallback,
   useEffect,
-  useLayoutEffect,
   useRef,
-  useState,
   type KeyboardEvent as ReactKeyboardEvent,
   type PointerEvent as ReactPointerEvent,
 } from 'react';
 import { useCompare, type ComparePicture, type SideIndex } from '../../state/compare';
 import { layoutFrame, type FrameLayout, type Size } from '../../../shared/compare-layout';
+import { frameTransform, pictureTransform, zoomOf, type Transform } from '../../ui/zoom/geometry';
 import {
-  frameTransform,
-  panBy,
-  pictureTransform,
-  stepZoom,
-  wheelFactor,
-  zoomOf,
-  zoomTo,
-  type Transform,
-} from './geometry';
+  devicePixelRatio,
+  snap,
+  useMeasuredSize,
+  usePanZoom,
+  viewForKey,
+  type ZoomGeometry,
+} from '../../ui/zoom/pan-zoom';
+
+export { devicePixelRatio } from '../../ui/zoom/pan-zoom';
 
 /** Space between the two panes of side by side, CSS px. */
 export const PANE_GAP = 2;
-
-export function devicePixelRatio(): number {
-  return typeof window !== 'undefined' && window.devicePixelRatio > 0 ? window.devicePixelRatio : 1;
-}
 
 function sizeOf(picture: ComparePicture | null): Size {
   return picture && picture.width > 0 && picture.height > 0
@@ -41,9 +36,11 @@ export function sizeLabel(picture: ComparePicture): string {
   return picture.width > 0 ? `${String(picture.width)} × ${String(picture.height)} px` : 'loading…';
 }
 
-/** Rounds the frame's origin to whole device pixels (sharp pixels at 100%). */
-function snap(t: Transform, dpr: number): Transform {
-  return { scale: t.scale, x: Math.round(t.x * dpr) / dpr, y: Math.round(t.y * dpr) / dpr };
+/** Compare's geometry as its store has it now. */
+function compareGeometry(): ZoomGeometry {
+  const state = useCompare.getState();
+  const frame = layoutFrame(sizeOf(state.pictures[0]), sizeOf(state.pictures[1])).frame;
+  return { view: state.view, frame, pane: state.pane, dpr: devicePixelRatio() };
 }
 
 function Picture({
@@ -136,24 +133,8 @@ export function Viewer({ left, right }: { left: ComparePicture; right: ComparePi
   const flip = useCompare((s) => s.flip);
 
   const stage = useRef<HTMLDivElement>(null);
-  const [stageSize, setStageSize] = useState<Size>({ width: 800, height: 600 });
+  const stageSize = useMeasuredSize(stage, { width: 800, height: 600 });
   const dpr = devicePixelRatio();
-
-  useLayoutEffect(() => {
-    const element = stage.current;
-    if (!element) return undefined;
-    const measure = () => {
-      const rect = element.getBoundingClientRect();
-      if (rect.width > 0 && rect.height > 0) {
-        setStageSize({ width: rect.width, height: rect.height });
-      }
-    };
-    measure();
-    if (typeof ResizeObserver === 'undefined') return undefined;
-    const observer = new ResizeObserver(measure);
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
 
   const layout = layoutFrame(sizeOf(left), sizeOf(right));
   const frame = layout.frame;
@@ -166,28 +147,13 @@ export function Viewer({ left, right }: { left: ComparePicture; right: ComparePi
   useEffect(() => setPane(pane), [pane.width, pane.height]); // eslint-disable-line react-hooks/exhaustive-deps
   const frameT = snap(frameTransform(view, frame, pane, dpr), dpr);
 
-  useEffect(() => {
-    const element = stage.current;
-    if (!element) return undefined;
-    const onWheel = (event: WheelEvent) => {
-      event.preventDefault();
-      // The latest geometry, from the store (this listener outlives renders).
-      const state = useCompare.getState();
-      const v = state.view;
-      const f = layoutFrame(sizeOf(state.pictures[0]), sizeOf(state.pictures[1])).frame;
-      const p = state.pane;
-      const d = devicePixelRatio();
-      const target = (event.target as Element | null)?.closest('.compare-pane');
-      const rect = (target ?? element).getBoundingClientRect();
-      const anchor = { x: event.clientX - rect.left, y: event.clientY - rect.top };
-      const current = zoomOf(v, f, p, d);
-      setView(zoomTo(v, current * wheelFactor(event.deltaY, event.deltaMode), f, p, anchor, d));
-    };
-    element.addEventListener('wheel', onWheel, { passive: false });
-    return () => element.removeEventListener('wheel', onWheel);
-  }, [setView]);
-
-  const drag = useRef<{ id: number; x: number; y: number; what: 'pan' | 'divider' } | null>(null);
+  const panZoom = usePanZoom({
+    stage,
+    read: compareGeometry,
+    setView,
+    paneSelector: '.compare-pane',
+  });
+  const dividerDrag = useRef<number | null>(null);
 
   const moveDivider = useCallback(
     (clientX: number, clientY: number) => {
@@ -205,83 +171,35 @@ export function Viewer({ left, right }: { left: ComparePicture; right: ComparePi
   function onPointerDown(event: ReactPointerEvent<HTMLDivElement>) {
     if (event.button !== 0) return;
     const divider = (event.target as Element).closest<HTMLElement>('.compare-divider');
-    const onDivider = divider !== null;
-    drag.current = {
-      id: event.pointerId,
-      x: event.clientX,
-      y: event.clientY,
-      what: onDivider ? 'divider' : 'pan',
-    };
-    event.currentTarget.setPointerCapture(event.pointerId);
-    if (onDivider) {
-      event.preventDefault();
-      divider.focus();
-      moveDivider(event.clientX, event.clientY);
+    if (!divider) {
+      panZoom.onPointerDown(event);
+      return;
     }
+    dividerDrag.current = event.pointerId;
+    event.currentTarget.setPointerCapture(event.pointerId);
+    event.preventDefault();
+    divider.focus();
+    moveDivider(event.clientX, event.clientY);
   }
 
   function onPointerMove(event: ReactPointerEvent<HTMLDivElement>) {
-    const d = drag.current;
-    if (d?.id !== event.pointerId) return;
-    if (d.what === 'divider') {
-      moveDivider(event.clientX, event.clientY);
-      return;
-    }
-    const dx = event.clientX - d.x;
-    const dy = event.clientY - d.y;
-    d.x = event.clientX;
-    d.y = event.clientY;
-    setView(panBy(view, dx, dy, frame, pane, dpr));
+    if (dividerDrag.current === event.pointerId) moveDivider(event.clientX, event.clientY);
+    else panZoom.onPointerMove(event);
   }
 
   function onPointerUp(event: ReactPointerEvent<HTMLDivElement>) {
-    if (drag.current?.id === event.pointerId) drag.current = null;
+    if (dividerDrag.current === event.pointerId) dividerDrag.current = null;
+    panZoom.onPointerUp(event);
   }
 
   function onKeyDown(event: ReactKeyboardEvent<HTMLDivElement>) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    const step = event.shiftKey ? 0.5 : 0.1;
-    let handled = true;
-    switch (event.key) {
-      case 'ArrowLeft':
-        setView(panBy(view, pane.width * step, 0, frame, pane, dpr));
-        break;
-      case 'ArrowRight':
-        setView(panBy(view, -pane.width * step, 0, frame, pane, dpr));
-        break;
-      case 'ArrowUp':
-        setView(panBy(view, 0, pane.height * step, frame, pane, dpr));
-        break;
-      case 'ArrowDown':
-        setView(panBy(view, 0, -pane.height * step, frame, pane, dpr));
-        break;
-      case '+':
-      case '=':
-        setView(zoomTo(view, stepZoom(zoom, 1), frame, pane, undefined, dpr));
-        break;
-      case '-':
-      case '_':
-        setView(zoomTo(view, stepZoom(zoom, -1), frame, pane, undefined, dpr));
-        break;
-      case '0':
-        setView({ zoom: null, cx: 0, cy: 0 });
-        break;
-      case '1':
-        setView(zoomTo(view, 1, frame, pane, undefined, dpr));
-        break;
-      case '2':
-        setView(zoomTo(view, 2, frame, pane, undefined, dpr));
-        break;
-      case 'f':
-      case 'F':
-      case ' ':
-        if (mode === 'flip') flip();
-        else handled = false;
-        break;
-      default:
-        handled = false;
-    }
-    if (handled) event.preventDefault();
+    const next = viewForKey(event.key, event.shiftKey, { view, frame, pane, dpr });
+    if (next) setView(next);
+    else if (mode === 'flip' && (event.key === 'f' || event.key === 'F' || event.key === ' '))
+      flip();
+    else return;
+    event.preventDefault();
   }
 
   function onDividerKey(event: ReactKeyboardEvent<HTMLDivElement>) {

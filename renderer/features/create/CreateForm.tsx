@@ -1,4 +1,5 @@
-import type { KeyboardEvent } from 'react';
+import { useId, type KeyboardEvent, type ReactNode } from 'react';
+import { RecallNote } from './RecallNote';
 import { SEED_MAX, creditCost, ENDPOINTS } from '../../../shared/endpoints';
 import { usesCommandKey } from '../../app/platform';
 import { useCreate } from '../../state/create';
@@ -173,6 +174,7 @@ export function CreateForm() {
       noValidate
     >
       <div className="create-form__scroll">
+        <RecallNote />
         {form.tab === 'guide' ? <GuideReferences /> : null}
         {form.tab !== 'generate' && form.tab !== 'guide' ? (
           <DropZone

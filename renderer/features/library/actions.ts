@@ -2,8 +2,7 @@
  * What the Library hands to other places: an image as Create's input, a recipe as Create's
  * settings, two images to Compare; and the clipboard.
  */
-import { AtelierError, type LibraryItem } from '../../../shared/api';
-import { ASPECT_RATIOS, STYLE_PRESETS } from '../../../shared/endpoints';
+import { AtelierError, type LibraryItem, type LibraryRecipe } from '../../../shared/api';
 import { getBridge } from '../../state/bridge';
 import { messageOf } from '../../state/connection';
 import { useCreate } from '../../state/create';
@@ -12,7 +11,8 @@ import { useLibraryIntent } from '../../state/library-intent';
 import { useLibrarySelection } from '../../state/library-selection';
 import { tell as toast } from '../../state/library-toast';
 import { useNavigation } from '../../state/navigation';
-import { modelChoices, type FormState } from '../../state/create-form';
+import { recallOf, recallSentence } from '../../state/recall';
+import { useRecallNote } from '../../state/recall-note';
 import { reuseGuideSettings } from '../../state/guide-recall';
 import { mediaUrl } from '../../ui/library-media';
 
@@ -30,36 +30,44 @@ export async function takeAsInput(
   await useCreate.getState().takeLibraryPicture(item.id, mediaUrl(folder, item));
 }
 
-/** Fills Create's form with the image's prompt, seed and settings, and goes there. */
+/**
+ * Full recall: fills Create's form with everything the recipe holds (recallOf: the tab, the model,
+ * CFG, strength or creativity, style, format, aspect ratio, the seed), stages the input picture
+ * while it is still in the library's inputs, and goes there. What could not come back is said in
+ * one sentence above the form.
+ */
 export async function reuseSettings(item: LibraryItem): Promise<void> {
-  let params: Record<string, unknown> = {};
+  let recipe: LibraryRecipe;
   try {
-    const { recipe } = await getBridge().invoke('library.get', { id: item.id });
-    params = recipe.params;
+    recipe = (await getBridge().invoke('library.get', { id: item.id })).recipe;
     // A guide result: its mode, sliders and reference pictures (guide-recall.ts).
     if (await reuseGuideSettings(item, recipe)) return leaveFor(item);
   } catch (error) {
     toast(messageOf(error));
     return;
   }
-  const patch: Partial<FormState> = {
-    tab: 'generate',
-    prompt: item.prompt,
-    negativePrompt: item.negativePrompt,
-  };
-  if (item.seed !== null && item.seed > 0) {
-    patch.seedMode = 'fixed';
-    patch.seed = item.seed;
-  }
-  const ratio = params.aspect_ratio;
-  const aspect = ASPECT_RATIOS.find((r) => r === ratio);
-  if (aspect) patch.aspectRatio = aspect;
-  const style = STYLE_PRESETS.find((s) => s === params.style_preset);
-  if (style) patch.stylePreset = style;
-  const choice = modelChoices().find((c) => c.model === item.model || c.id === item.model);
-  if (choice) patch.model = choice.id;
-  useCreate.getState().setForm(patch);
+  const recall = recallOf({ ...item, params: recipe.params, inputs: recipe.inputs });
+  const create = useCreate.getState();
+  create.setForm(recall.form);
+  useRecallNote.getState().setNote(recallSentence(recall.missing));
   leaveFor(item);
+  if (!recall.inputRole) return;
+  useCreate.setState({ inputBusy: true, inputError: null });
+  try {
+    const view = await getBridge().invoke('inputs.fromRecipe', {
+      id: item.id,
+      role: recall.inputRole,
+    });
+    const stored = recipe.inputs.find((i) => i.role === recall.inputRole);
+    const folder = useLibraryBrowse.getState().folder;
+    useCreate.getState().takeStaged(view, stored ? mediaUrl(folder, { path: stored.file }) : null);
+  } catch (error) {
+    useCreate.getState().clearInput();
+    useCreate.setState({ inputBusy: false, inputError: messageOf(error) });
+    useRecallNote
+      .getState()
+      .setNote(recallSentence([...recall.missing, 'the input picture (drop it again)']));
+  }
 }
 
 /** After Reuse settings: the intent noted, the detail closed, Create shown. */

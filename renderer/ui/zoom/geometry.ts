@@ -1,12 +1,21 @@
 /**
- * The geometry of Compare's view, as plain functions (no DOM): a view (zoom + the frame point at
- * the centre of the viewport) shared by every pane and every mode. The frame and where each
- * picture sits in it follow the one rule in shared/compare-layout.ts, which the saved comparison
- * follows too. Zoom 1 (100%) shows one frame pixel, that is one pixel of the larger picture, per
- * device pixel.
+ * The geometry of a zoomable view of pictures, as plain functions (no DOM), shared by Compare and
+ * the Library's viewer: a view (zoom + the frame point at the centre of the viewport). The frame is
+ * what is shown: one picture (the viewer), or Compare's two placed in it by the one rule in
+ * shared/compare-layout.ts, which the saved comparison follows too. Zoom 1 (100%) shows one frame
+ * pixel (in Compare, one pixel of the larger picture) per device pixel.
  */
 import { isRealSize, type Placement, type Size } from '../../../shared/compare-layout';
-import type { View } from '../../state/compare';
+
+/** The view: how many device pixels per frame pixel, and which frame point is at the centre. */
+export interface View {
+  /** null: fit the whole frame in the viewport (recomputed when the viewport changes). */
+  zoom: number | null;
+  cx: number;
+  cy: number;
+}
+
+export const FIT_VIEW: View = { zoom: null, cx: 0, cy: 0 };
 
 /** The transform of one picture in a viewport: screen = (x, y) + pixel * scale (CSS px). */
 export interface Transform {
