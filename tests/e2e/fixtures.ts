@@ -111,6 +111,26 @@ export async function stopShell(shell: RunningShell): Promise<void> {
   await exited;
 }
 
+/** A real drop event on `selector`, carrying a File made in the page from these bytes. */
+export async function dropBytes(page: Page, selector: string, bytes: Buffer, name: string) {
+  const transfer = await page.evaluateHandle(
+    ({ b64, fileName }) => {
+      // Runs in the page (DOM types are not in the Node project's lib).
+      const scope = globalThis as unknown as {
+        DataTransfer: new () => { items: { add(file: File): void } };
+      };
+      const data = new scope.DataTransfer();
+      const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      data.items.add(new File([raw], fileName, { type: 'image/png' }));
+      return data;
+    },
+    { b64: bytes.toString('base64'), fileName: name },
+  );
+  for (const type of ['dragenter', 'dragover', 'drop']) {
+    await page.dispatchEvent(selector, type, { dataTransfer: transfer });
+  }
+}
+
 export const test = base.extend<{ shell: RunningShell; app: Page }>({
   // eslint-disable-next-line no-empty-pattern
   shell: async ({}, use) => {

@@ -24,6 +24,7 @@ import { embeddedPrompt, readEmbedded, type Library } from '../library';
 import { PlainError } from '../errors';
 import type { Handlers } from '../rpc/dispatch';
 import { displayName, readRegularFile, tooBig } from './read';
+import { libraryEntry } from './library-entry';
 
 export { displayName, readRegularFile } from './read';
 
@@ -232,22 +233,7 @@ export function createInputs(options: InputsOptions): InputsService {
         return describe(id, upload.name, await readRegularFile(upload.file, maxBytes));
       },
       'inputs.fromLibrary': async ({ id }) => {
-        let library: Library;
-        try {
-          library = await options.library();
-        } catch {
-          throw new PlainError(
-            'not_available',
-            'The library folder cannot be opened right now. Check it in Settings, then try again.',
-          );
-        }
-        const entry = library.get(id);
-        if (!entry) {
-          throw new PlainError(
-            'not_found',
-            'That picture is no longer in the library. It may have been deleted or moved.',
-          );
-        }
+        const { library, entry } = await libraryEntry(options.library, id);
         const bytes = await readRegularFile(library.absolutePath(entry.path), maxBytes);
         return stageBytes(displayName(entry.path), bytes);
       },
