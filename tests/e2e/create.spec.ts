@@ -10,7 +10,15 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
 import { SANDBOX_API_KEY, startSandbox, type Sandbox } from '../../electron/core/sandbox';
-import { expect, openApp, startShell, stopShell, test, type RunningShell } from './fixtures';
+import {
+  dropBytes,
+  expect,
+  openApp,
+  startShell,
+  stopShell,
+  test,
+  type RunningShell,
+} from './fixtures';
 
 let sandbox: Sandbox;
 let shell: RunningShell;
@@ -80,24 +88,9 @@ async function png(width: number, height: number): Promise<Buffer> {
     .toBuffer();
 }
 
-/** A real drop event carrying a File made in the page from these bytes. */
+/** A real drop event on the drop zone carrying a File made in the page from these bytes. */
 async function dropFile(page: Page, bytes: Buffer, name: string) {
-  const transfer = await page.evaluateHandle(
-    ({ b64, fileName }) => {
-      // Runs in the page (DOM types are not in the Node project's lib).
-      const scope = globalThis as unknown as {
-        DataTransfer: new () => { items: { add(file: File): void } };
-      };
-      const data = new scope.DataTransfer();
-      const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      data.items.add(new File([raw], fileName, { type: 'image/png' }));
-      return data;
-    },
-    { b64: bytes.toString('base64'), fileName: name },
-  );
-  for (const type of ['dragenter', 'dragover', 'drop']) {
-    await page.dispatchEvent('[data-testid=drop-zone]', type, { dataTransfer: transfer });
-  }
+  await dropBytes(page, '[data-testid=drop-zone]', bytes, name);
 }
 
 async function chooseTab(page: Page, name: string) {

@@ -142,6 +142,11 @@ export async function dropFile(
   }
 }
 
+/** A real drop event on `selector`, carrying a PNG File made in the page from these bytes. */
+export function dropBytes(page: Page, selector: string, bytes: Buffer, name: string) {
+  return dropFile(page, selector, { name, mimeType: 'image/png', buffer: bytes });
+}
+
 export const test = base.extend<{ shell: RunningShell; app: Page }>({
   // eslint-disable-next-line no-empty-pattern
   shell: async ({}, use) => {

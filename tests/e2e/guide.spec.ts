@@ -18,7 +18,15 @@ import {
   type RecordedRequest,
   type Sandbox,
 } from '../../electron/core/sandbox';
-import { expect, openApp, startShell, stopShell, test, type RunningShell } from './fixtures';
+import {
+  dropBytes,
+  expect,
+  openApp,
+  startShell,
+  stopShell,
+  test,
+  type RunningShell,
+} from './fixtures';
 
 let sandbox: Sandbox;
 let shell: RunningShell;
@@ -62,25 +70,9 @@ async function png(width: number, height: number, rgb = { r: 40, g: 110, b: 190 
     .toBuffer();
 }
 
-/** A real drop event carrying a File made in the page from these bytes, on one drop target. */
+/** A real drop event on one drop target, carrying a File made in the page from these bytes. */
 async function dropInto(page: Page, field: string, bytes: Buffer, name: string) {
-  const transfer = await page.evaluateHandle(
-    ({ b64, fileName }) => {
-      const scope = globalThis as unknown as {
-        DataTransfer: new () => { items: { add(file: File): void } };
-      };
-      const data = new scope.DataTransfer();
-      const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      data.items.add(new File([raw], fileName, { type: 'image/png' }));
-      return data;
-    },
-    { b64: bytes.toString('base64'), fileName: name },
-  );
-  for (const type of ['dragenter', 'dragover', 'drop']) {
-    await page.dispatchEvent(`[data-testid=guide-drop-${field}]`, type, {
-      dataTransfer: transfer,
-    });
-  }
+  await dropBytes(page, `[data-testid=guide-drop-${field}]`, bytes, name);
 }
 
 /** Drops a picture and waits until its target shows its size. */
@@ -119,6 +111,16 @@ function expectInRange(id: EndpointId, request: RecordedRequest, names: readonly
     expect(value).toBeGreaterThanOrEqual(param?.min ?? 0);
     expect(value).toBeLessThanOrEqual(param?.max ?? 1);
   }
+}
+
+/** Reuse settings of the newest picture, from the Library's detail view. */
+async function reuseNewest(page: Page) {
+  await page
+    .getByRole('navigation', { name: 'Places' })
+    .getByRole('button', { name: /Library/ })
+    .click();
+  await libraryCells(page).first().dblclick();
+  await page.getByRole('dialog').getByRole('button', { name: 'Reuse settings' }).click();
 }
 
 /** Runs the form once and waits for one more finished picture. */
@@ -248,12 +250,7 @@ test('style transfer: init_image and style_image not swapped; Swap swaps them on
   await expect(page.getByText('Style to take').first()).toBeVisible();
 
   // Reuse settings from the Library: the mode, the slider and both pictures come back.
-  await page
-    .getByRole('navigation', { name: 'Places' })
-    .getByRole('button', { name: /Library/ })
-    .click();
-  await libraryCells(page).first().dblclick();
-  await page.getByRole('dialog').getByRole('button', { name: 'Reuse settings' }).click();
+  await reuseNewest(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Create');
   await expect(page.getByRole('radio', { name: /^Style transfer/ })).toBeChecked();
   await expect(page.getByTestId('guide-drop-init_image')).toContainText('200 × 200');
@@ -263,12 +260,7 @@ test('style transfer: init_image and style_image not swapped; Swap swaps them on
   // A reference no longer in the library's inputs folder: a sentence on its target.
   const style = (sidecars().at(-1)?.inputs ?? []).find((i) => i.role === 'style_image');
   rmSync(path.join(shell.libraryDir, style?.file ?? 'missing'));
-  await page
-    .getByRole('navigation', { name: 'Places' })
-    .getByRole('button', { name: /Library/ })
-    .click();
-  await libraryCells(page).first().dblclick();
-  await page.getByRole('dialog').getByRole('button', { name: 'Reuse settings' }).click();
+  await reuseNewest(page);
   await expect(page.getByTestId('guide-drop-init_image')).toContainText('200 × 200');
   await expect(
     page
@@ -329,6 +321,7 @@ async function drawing(width: number, height: number): Promise<Buffer> {
 }
 
 test('screenshots of Guide in both themes at two sizes', async ({ page }) => {
+  test.setTimeout(150_000);
   mkdirSync('test-results/screenshots', { recursive: true });
   // A sketch result to show: the drawing's lines traced into the Sandbox's pattern.
   await open(page);

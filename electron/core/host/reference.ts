@@ -10,6 +10,7 @@ import type { InputView } from '../../../shared/api';
 import { PlainError } from '../errors';
 import { INPUTS_DIR, resolveLibraryFile, type Library } from '../library';
 import type { InputsService } from '../inputs';
+import { libraryEntry } from '../inputs/library-entry';
 import type { Handlers } from '../rpc/dispatch';
 
 export interface ReferenceOptions {
@@ -33,22 +34,7 @@ export function createReferenceHandlers(
 ): Pick<Handlers, 'inputs.fromReference'> {
   return {
     'inputs.fromReference': async ({ id, role }): Promise<InputView> => {
-      let library: Library;
-      try {
-        library = await options.library();
-      } catch {
-        throw new PlainError(
-          'not_available',
-          'The library folder cannot be opened right now. Check it in Settings, then try again.',
-        );
-      }
-      const entry = library.get(id);
-      if (!entry) {
-        throw new PlainError(
-          'not_found',
-          'That picture is no longer in the library. It may have been deleted or moved.',
-        );
-      }
+      const { library } = await libraryEntry(options.library, id);
       const sidecar = await library.readSidecar(id);
       const input = sidecar?.inputs.find((candidate) => candidate.role === role);
       if (!input || !INPUT_FILE.test(input.file)) throw gone(role);

@@ -27,6 +27,7 @@ import { PlainError } from '../errors';
 import type { Handlers } from '../rpc/dispatch';
 import { displayName, readRegularFile, tooBig } from './read';
 import { recipeInput } from './recipe';
+import { libraryEntry } from './library-entry';
 
 export { displayName, readRegularFile } from './read';
 
@@ -246,14 +247,7 @@ export function createInputs(options: InputsOptions): InputsService {
         return describe(id, upload.name, await readRegularFile(upload.file, maxBytes));
       },
       'inputs.fromLibrary': async ({ id }) => {
-        const library = await openedLibrary();
-        const entry = library.get(id);
-        if (!entry) {
-          throw new PlainError(
-            'not_found',
-            'That picture is no longer in the library. It may have been deleted or moved.',
-          );
-        }
+        const { library, entry } = await libraryEntry(options.library, id);
         const bytes = await readRegularFile(library.absolutePath(entry.path), maxBytes);
         return stageBytes(displayName(entry.path), bytes);
       },

@@ -1,4 +1,5 @@
 import { useEffect, useState, type DragEvent } from 'react';
+import type { InputView } from '../../../shared/api';
 import { useCreate } from '../../state/create';
 import { useLibraryBrowse } from '../../state/library-browse';
 import { carriesPicture, LIBRARY_DRAG_TYPE, readLibraryDrag } from '../../ui/library-drag';
@@ -58,6 +59,104 @@ export function takeDrop(data: DataTransfer): boolean {
   return true;
 }
 
+/** What a drop target shows: the picture with its name, size and weight, or what to drop. */
+export function DropPicture({
+  picture,
+  alt,
+  empty,
+}: {
+  picture:
+    | (Pick<InputView, 'name' | 'width' | 'height' | 'bytes'> & { url: string | null })
+    | null
+    | undefined;
+  alt: string;
+  empty: string;
+}) {
+  if (!picture) {
+    return (
+      <div className="drop__empty">
+        <Icon name="image" size={26} />
+        <span>{empty}</span>
+      </div>
+    );
+  }
+  return (
+    <div className="drop__picture">
+      {picture.url ? (
+        <img src={picture.url} alt={alt} />
+      ) : (
+        <div className="drop__placeholder">
+          <Icon name="image" size={28} />
+        </div>
+      )}
+      <div className="drop__facts" aria-live="polite">
+        <span className="drop__name" title={picture.name}>
+          {picture.name}
+        </span>
+        <span>
+          {picture.width} × {picture.height} · {formatBytes(picture.bytes)}
+        </span>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * A drop target's events: a picture dragged over it lights it up (`over`), and a drop hands what
+ * it carried to `take`, without reaching the page's own drop handler.
+ */
+export function useDropTarget(take: (data: DataTransfer) => void) {
+  const [over, setOver] = useState(false);
+  const onDragOver = (event: DragEvent) => {
+    if (!carriesPicture(event.dataTransfer)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    setOver(true);
+  };
+  const handlers = {
+    onDragEnter: onDragOver,
+    onDragOver,
+    onDragLeave: () => setOver(false),
+    onDrop: (event: DragEvent) => {
+      event.preventDefault();
+      event.stopPropagation();
+      setOver(false);
+      take(event.dataTransfer);
+    },
+  };
+  return { over, handlers };
+}
+
+/** "choose a file · remove" under a drop target; the labels name the target when there are several. */
+export function DropActions({
+  choose,
+  remove,
+  chooseLabel,
+  removeLabel,
+}: {
+  choose: () => void;
+  /** Null while there is no picture. */
+  remove: (() => void) | null;
+  chooseLabel?: string;
+  removeLabel?: string;
+}) {
+  return (
+    <>
+      <button type="button" className="link-button" aria-label={chooseLabel} onClick={choose}>
+        choose a file
+      </button>
+      {remove ? (
+        <>
+          {' · '}
+          <button type="button" className="link-button" aria-label={removeLabel} onClick={remove}>
+            remove
+          </button>
+        </>
+      ) : null}
+    </>
+  );
+}
+
 /**
  * Where a picture comes in: dropped from the file manager or the Library, pasted from the clipboard
  * (anywhere in Create), or chosen with the file dialog. Shows the picture with its size once the
@@ -69,7 +168,6 @@ export function DropZone({ label, error }: { label: string; error?: string | und
   const inputError = useCreate((s) => s.inputError);
   const takeFile = useCreate((s) => s.takeFile);
   const clearInput = useCreate((s) => s.clearInput);
-  const [over, setOver] = useState(false);
   const filePicker = useFilePicker({
     accept: 'image/*',
     onFiles: ([file]) => {
@@ -89,19 +187,10 @@ export function DropZone({ label, error }: { label: string; error?: string | und
     return () => window.removeEventListener('paste', onPaste);
   }, [takeFile]);
 
-  const onDragOver = (event: DragEvent) => {
-    if (!carriesPicture(event.dataTransfer)) return;
-    event.preventDefault();
-    event.dataTransfer.dropEffect = 'copy';
-    setOver(true);
-  };
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    event.stopPropagation();
-    setOver(false);
-    if (takeBatchDrop(event.dataTransfer, createBatchRecipe)) return;
-    takeDrop(event.dataTransfer);
-  };
+  const { over, handlers } = useDropTarget((data) => {
+    if (takeBatchDrop(data, createBatchRecipe)) return;
+    takeDrop(data);
+  });
 
   const message = inputError ?? error;
   return (
@@ -115,48 +204,16 @@ export function DropZone({ label, error }: { label: string; error?: string | und
         role="group"
         aria-labelledby="drop-label"
         aria-describedby="drop-help"
-        onDragEnter={onDragOver}
-        onDragOver={onDragOver}
-        onDragLeave={() => setOver(false)}
-        onDrop={onDrop}
+        {...handlers}
       >
-        {input ? (
-          <div className="drop__picture">
-            {input.url ? (
-              <img src={input.url} alt={`Your picture: ${input.name}`} />
-            ) : (
-              <div className="drop__placeholder">
-                <Icon name="image" size={28} />
-              </div>
-            )}
-            <div className="drop__facts" aria-live="polite">
-              <span className="drop__name" title={input.name}>
-                {input.name}
-              </span>
-              <span>
-                {input.width} × {input.height} · {formatBytes(input.bytes)}
-              </span>
-            </div>
-          </div>
-        ) : (
-          <div className="drop__empty">
-            <Icon name="image" size={26} />
-            <span>{busy ? 'Reading the picture…' : 'Drop a picture here'}</span>
-          </div>
-        )}
+        <DropPicture
+          picture={input}
+          alt={input ? `Your picture: ${input.name}` : ''}
+          empty={busy ? 'Reading the picture…' : 'Drop a picture here'}
+        />
         <p className="drop__help" id="drop-help">
           Drag from your files, paste with {pasteKey()}, or
-          <button type="button" className="link-button" onClick={filePicker.open}>
-            choose a file
-          </button>
-          {input ? (
-            <>
-              {' · '}
-              <button type="button" className="link-button" onClick={clearInput}>
-                remove
-              </button>
-            </>
-          ) : null}
+          <DropActions choose={filePicker.open} remove={input ? clearInput : null} />
         </p>
         {filePicker.input}
       </div>

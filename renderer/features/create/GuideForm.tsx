@@ -4,7 +4,7 @@
  * tile), and the sliders of the mode's endpoint. CreateForm shows the rest (prompt, leave out,
  * shape, seed, file, count, the button with its cost), as it does for the other tabs.
  */
-import { Fragment, useEffect, useState, type DragEvent } from 'react';
+import { Fragment, useEffect } from 'react';
 import '../../styles/guide.css';
 import { creditCost } from '../../../shared/endpoints';
 import { useCreate } from '../../state/create';
@@ -24,17 +24,18 @@ import {
 import { formatCredits } from '../../state/create-form';
 import { useGuide } from '../../state/guide';
 import { useLibraryBrowse } from '../../state/library-browse';
-import { carriesPicture, LIBRARY_DRAG_TYPE, readLibraryDrag } from '../../ui/library-drag';
+import { LIBRARY_DRAG_TYPE, readLibraryDrag } from '../../ui/library-drag';
 import { mediaUrl } from '../../ui/library-media';
-import { Icon } from '../../ui/Icon';
 import { useFilePicker } from '../../ui/useFilePicker';
-import { firstFile, firstItemFile, isLibraryPath } from './DropZone';
+import {
+  DropActions,
+  DropPicture,
+  firstFile,
+  useDropTarget,
+  firstItemFile,
+  isLibraryPath,
+} from './DropZone';
 import { Slider } from './fields';
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 /** Takes what a drop or a paste carried into one field: a file, or a Library tile. */
 function takeInto(field: GuideField, data: DataTransfer): boolean {
@@ -82,7 +83,6 @@ function ReferenceTarget({
   const takeFile = useGuide((s) => s.takeFile);
   const clear = useGuide((s) => s.clear);
   const refused = useCreate((s) => s.problems[field]);
-  const [over, setOver] = useState(false);
   const filePicker = useFilePicker({
     accept: 'image/*',
     onFiles: ([file]) => {
@@ -94,18 +94,7 @@ function ReferenceTarget({
   const labelId = `guide-${field}-label`;
   const helpId = `guide-${field}-help`;
 
-  const onDragOver = (event: DragEvent) => {
-    if (!carriesPicture(event.dataTransfer)) return;
-    event.preventDefault();
-    event.dataTransfer.dropEffect = 'copy';
-    setOver(true);
-  };
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    event.stopPropagation();
-    setOver(false);
-    takeInto(field, event.dataTransfer);
-  };
+  const { over, handlers } = useDropTarget((data) => takeInto(field, data));
 
   const tone = order === 2 ? ' reference--style' : order === 1 ? ' reference--content' : '';
   return (
@@ -126,58 +115,21 @@ function ReferenceTarget({
         tabIndex={-1}
         aria-labelledby={labelId}
         aria-describedby={helpId}
-        onDragEnter={onDragOver}
-        onDragOver={onDragOver}
-        onDragLeave={() => setOver(false)}
-        onDrop={onDrop}
+        {...handlers}
       >
-        {picture ? (
-          <div className="drop__picture">
-            {picture.url ? (
-              <img src={picture.url} alt={`${slot.label}: ${picture.name}`} />
-            ) : (
-              <div className="drop__placeholder">
-                <Icon name="image" size={28} />
-              </div>
-            )}
-            <div className="drop__facts" aria-live="polite">
-              <span className="drop__name" title={picture.name}>
-                {picture.name}
-              </span>
-              <span>
-                {picture.width} × {picture.height} · {formatBytes(picture.bytes)}
-              </span>
-            </div>
-          </div>
-        ) : (
-          <div className="drop__empty">
-            <Icon name="image" size={24} />
-            <span>{busy ? 'Reading the picture…' : `Drop ${slot.noun} here`}</span>
-          </div>
-        )}
+        <DropPicture
+          picture={picture}
+          alt={picture ? `${slot.label}: ${picture.name}` : ''}
+          empty={busy ? 'Reading the picture…' : `Drop ${slot.noun} here`}
+        />
         <p className="drop__help" id={helpId}>
           {slot.hint} Drag it here, paste it, or
-          <button
-            type="button"
-            className="link-button"
-            aria-label={`Choose a file for ${slot.label}`}
-            onClick={filePicker.open}
-          >
-            choose a file
-          </button>
-          {picture ? (
-            <>
-              {' · '}
-              <button
-                type="button"
-                className="link-button"
-                aria-label={`Remove ${slot.label}`}
-                onClick={() => clear(field)}
-              >
-                remove
-              </button>
-            </>
-          ) : null}
+          <DropActions
+            choose={filePicker.open}
+            remove={picture ? () => clear(field) : null}
+            chooseLabel={`Choose a file for ${slot.label}`}
+            removeLabel={`Remove ${slot.label}`}
+          />
         </p>
         {filePicker.input}
       </div>
