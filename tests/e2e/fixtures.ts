@@ -165,4 +165,18 @@ export const test = base.extend<{ shell: RunningShell; app: Page }>({
   },
 });
 
+/** Runs `shoot` in each look a screen is checked in: light and dark, at 1280×800 and 900×600. */
+export async function eachLook(page: Page, shoot: (tag: string) => Promise<void>): Promise<void> {
+  for (const theme of ['light', 'dark'] as const) {
+    for (const size of [
+      { width: 1280, height: 800 },
+      { width: 900, height: 600 },
+    ]) {
+      await page.setViewportSize(size);
+      await page.emulateMedia({ colorScheme: theme });
+      await shoot(`${theme}-${size.width}x${size.height}`);
+    }
+  }
+}
+
 export { expect };

@@ -9,7 +9,15 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { SANDBOX_API_KEY, startSandbox, type Sandbox } from '../../electron/core/sandbox';
-import { expect, openApp, startShell, stopShell, test, type RunningShell } from './fixtures';
+import {
+  eachLook,
+  expect,
+  openApp,
+  startShell,
+  stopShell,
+  test,
+  type RunningShell,
+} from './fixtures';
 
 let sandbox: Sandbox;
 let shell: RunningShell;
@@ -214,19 +222,10 @@ test('screenshots of the Queue panel', async ({ page }) => {
     await makeOne(page, prompt);
   }
   await expect(group(page, 'Waiting').getByRole('listitem')).toHaveCount(3);
-  for (const theme of ['light', 'dark'] as const) {
-    for (const size of [
-      { width: 1280, height: 800 },
-      { width: 900, height: 600 },
-    ]) {
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme: theme });
-      await expect(panel(page)).toBeVisible();
-      await page.screenshot({
-        path: `test-results/screenshots/queue-${theme}-${size.width}x${size.height}.png`,
-      });
-    }
-  }
+  await eachLook(page, async (tag) => {
+    await expect(panel(page)).toBeVisible();
+    await page.screenshot({ path: `test-results/screenshots/queue-${tag}.png` });
+  });
   // Let the held request go, so the shell stops cleanly.
   await group(page, 'Running').getByRole('button', { name: 'Cancel' }).click();
 });

@@ -344,6 +344,36 @@ function Group({ group, jobs }: { group: QueueGroup; jobs: readonly JobView[] })
   );
 }
 
+/** A small button of a job's row, named with the job ("Cancel: 2. a red kite"). */
+function RowButton({
+  text,
+  label,
+  onClick,
+  className = '',
+  title,
+  disabled = false,
+}: {
+  text: string;
+  label?: string;
+  onClick: () => void;
+  className?: string;
+  title?: string;
+  disabled?: boolean;
+}) {
+  return (
+    <button
+      type="button"
+      className={`button button--small ${className}`}
+      aria-label={label}
+      title={title}
+      disabled={disabled}
+      onClick={onClick}
+    >
+      {text}
+    </button>
+  );
+}
+
 function JobActions({
   job,
   group,
@@ -360,90 +390,65 @@ function JobActions({
   step: (job: JobView, delta: -1 | 1) => void;
 }) {
   const store = useQueue.getState();
-  const small = 'button button--small';
+  const remove = (
+    <RowButton text="Remove" label={`Remove: ${name}`} onClick={() => void store.remove(job.id)} />
+  );
   switch (group) {
     case 'running':
-      return (
-        <button type="button" className={small} onClick={() => void store.cancel(job.id)}>
-          Cancel
-        </button>
-      );
+      return <RowButton text="Cancel" onClick={() => void store.cancel(job.id)} />;
     case 'waiting':
       return (
         <>
-          <button
-            type="button"
-            className={`${small} queue-job__move`}
-            aria-label={`Move up: ${name}`}
+          <RowButton
+            text="↑"
+            className="queue-job__move"
+            label={`Move up: ${name}`}
             title="Move up (Alt+Up)"
             disabled={first}
             onClick={() => step(job, -1)}
-          >
-            ↑
-          </button>
-          <button
-            type="button"
-            className={`${small} queue-job__move`}
-            aria-label={`Move down: ${name}`}
+          />
+          <RowButton
+            text="↓"
+            className="queue-job__move"
+            label={`Move down: ${name}`}
             title="Move down (Alt+Down)"
             disabled={last}
             onClick={() => step(job, 1)}
-          >
-            ↓
-          </button>
-          <button
-            type="button"
-            className={small}
-            aria-label={`Cancel: ${name}`}
+          />
+          <RowButton
+            text="Cancel"
+            label={`Cancel: ${name}`}
             onClick={() => void store.cancel(job.id)}
-          >
-            Cancel
-          </button>
+          />
         </>
       );
     case 'decision': {
+      // Fetching a picture already paid for is free; anything else names its price, in one click.
       const resume = job.retry?.kind === 'resume';
       return (
         <>
-          <button
-            type="button"
-            className={`${small} ${resume ? '' : 'button--warn'}`}
+          <RowButton
+            text={
+              resume
+                ? 'Fetch again — free'
+                : `Send again — ${creditsWords(job.retry?.credits ?? 0)}`
+            }
+            className={resume ? '' : 'button--warn'}
             onClick={() => void store.retry(job.id, !resume)}
-          >
-            {resume
-              ? 'Fetch again — free'
-              : `Send again — ${creditsWords(job.retry?.credits ?? 0)}`}
-          </button>
-          <button
-            type="button"
-            className={small}
-            aria-label={`Remove: ${name}`}
-            onClick={() => void store.remove(job.id)}
-          >
-            Remove
-          </button>
+          />
+          {remove}
         </>
       );
     }
     case 'failed':
       return (
         <>
-          <button
-            type="button"
-            className={small}
-            aria-label={`Retry: ${name}`}
+          <RowButton
+            text="Retry"
+            label={`Retry: ${name}`}
             onClick={() => void store.retry(job.id)}
-          >
-            Retry
-          </button>
-          <button
-            type="button"
-            className={small}
-            aria-label={`Remove: ${name}`}
-            onClick={() => void store.remove(job.id)}
-          >
-            Remove
-          </button>
+          />
+          {remove}
         </>
       );
     case 'finished':
