@@ -137,6 +137,7 @@ export function createBatchService(options: BatchOptions): BatchService {
   const running = new Map<string, Promise<void>>();
   let closed = false;
 
+  /** The summary; the balance is asked for only before the batch starts (the money question). */
   async function summaryOf(record: BatchRecord): Promise<BatchSummary> {
     const spec = ENDPOINTS[record.recipe.endpoint];
     const each = creditCost(spec, record.recipe.params);
@@ -149,7 +150,7 @@ export function createBatchService(options: BatchOptions): BatchService {
       skippedFiles: record.skipped,
       skipped: record.skippedCount,
       credits: Math.round(each * record.items.length * 100) / 100,
-      balance: await options.balance().catch(() => null),
+      balance: record.started ? null : await options.balance().catch(() => null),
       started: record.started,
       queued: record.items.filter((item) => item.queued).length,
     };
