@@ -342,9 +342,15 @@ export function createBatchService(options: BatchOptions): BatchService {
       if (!record || source === undefined) return undefined;
       const clean = cleanRelative(source);
       if (clean === null) return { folder: record.folder, batch: record.id, source };
-      const parent = path.posix.dirname(clean);
+      // At most 5 of the source's folders: with Batches/<name> that is 7 levels, within the 8 the
+      // library reads (docs/library-format.md).
+      const parents = clean.split('/').slice(0, -1);
+      const kept = [
+        ...parents.slice(0, 4),
+        ...(parents.length > 4 ? [parents.slice(4).join('-')] : []),
+      ];
       return {
-        folder: parent === '.' ? record.folder : `${record.folder}/${parent}`,
+        folder: kept.length === 0 ? record.folder : `${record.folder}/${kept.join('/')}`,
         batch: record.id,
         source: clean,
       };
