@@ -137,6 +137,7 @@ export function createBatchService(options: BatchOptions): BatchService {
   const running = new Map<string, Promise<void>>();
   let closed = false;
 
+  /** The summary; the balance is asked for only before the batch starts (the money question). */
   async function summaryOf(record: BatchRecord): Promise<BatchSummary> {
     const spec = ENDPOINTS[record.recipe.endpoint];
     const each = creditCost(spec, record.recipe.params);
@@ -149,7 +150,7 @@ export function createBatchService(options: BatchOptions): BatchService {
       skippedFiles: record.skipped,
       skipped: record.skippedCount,
       credits: Math.round(each * record.items.length * 100) / 100,
-      balance: await options.balance().catch(() => null),
+      balance: record.started ? null : await options.balance().catch(() => null),
       started: record.started,
       queued: record.items.filter((item) => item.queued).length,
     };
@@ -341,9 +342,15 @@ export function createBatchService(options: BatchOptions): BatchService {
       if (!record || source === undefined) return undefined;
       const clean = cleanRelative(source);
       if (clean === null) return { folder: record.folder, batch: record.id, source };
-      const parent = path.posix.dirname(clean);
+      // At most 5 of the source's folders: with Batches/<name> that is 7 levels, within the 8 the
+      // library reads (docs/library-format.md).
+      const parents = clean.split('/').slice(0, -1);
+      const kept = [
+        ...parents.slice(0, 4),
+        ...(parents.length > 4 ? [parents.slice(4).join('-')] : []),
+      ];
       return {
-        folder: parent === '.' ? record.folder : `${record.folder}/${parent}`,
+        folder: kept.length === 0 ? record.folder : `${record.folder}/${kept.join('/')}`,
         batch: record.id,
         source: clean,
       };

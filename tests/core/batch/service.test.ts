@@ -236,4 +236,17 @@ describe('a folder batch', () => {
       filesUnder(libraryDir).filter((f) => f.endsWith('.png') && f.startsWith('Batches/')),
     ).toHaveLength(2);
   });
+
+  it('folds source folders deeper than five into the fifth (the library reads 8 levels)', async () => {
+    const begun = await batches.handlers['batch.begin']({ ...RECIPE, name: 'deep' });
+    const job = {
+      batch: begun.id,
+      inputs: [{ param: 'image', path: '/nowhere.png', name: 'a/b/c/d/e/f/g.png' }],
+    } as unknown as Parameters<BatchService['placeOf']>[0];
+    expect(batches.placeOf(job)).toEqual({
+      folder: `${begun.folder}/a/b/c/d/e-f`,
+      batch: begun.id,
+      source: 'a/b/c/d/e/f/g.png',
+    });
+  });
 });
