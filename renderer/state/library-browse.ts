@@ -32,6 +32,10 @@ export interface FilterState {
   to: string;
   favourites: boolean;
   sandbox: SandboxFilter;
+  /** A collection's id, or '' for the whole library. */
+  collection: string;
+  /** At least this many stars (0: any). */
+  minRating: number;
 }
 
 export const EMPTY_FILTER: FilterState = {
@@ -42,6 +46,8 @@ export const EMPTY_FILTER: FilterState = {
   to: '',
   favourites: false,
   sandbox: 'all',
+  collection: '',
+  minRating: 0,
 };
 
 interface BrowseState {
@@ -76,7 +82,7 @@ interface BrowseState {
   reveal: (item: LibraryItem) => Promise<void>;
 }
 
-function requestOf(filter: FilterState): LibraryFilter {
+export function requestOf(filter: FilterState): LibraryFilter {
   const day = (value: string, end: boolean): number | undefined => {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
     const [y, m, d] = value.split('-').map(Number);
@@ -94,6 +100,8 @@ function requestOf(filter: FilterState): LibraryFilter {
     ...(to !== undefined ? { to } : {}),
     ...(filter.favourites ? { favourites: true } : {}),
     ...(filter.sandbox === 'all' ? {} : { sandbox: filter.sandbox === 'only' }),
+    ...(filter.collection ? { collection: filter.collection } : {}),
+    ...(filter.minRating > 0 ? { minRating: filter.minRating } : {}),
   };
 }
 
@@ -263,8 +271,9 @@ export const useLibraryBrowse = create<BrowseState>()((set, get) => {
             ]),
           ),
         }));
-        // A changed favourite may leave the favourites filter.
-        if (!get().filter.favourites) return;
+        // A changed favourite or rating may leave the favourites or rating filter.
+        const { favourites, minRating } = get().filter;
+        if (!favourites && minRating === 0) return;
       }
       // Many changes come in bursts (a sync client): one reload for the burst.
       if (reloadTimer) clearTimeout(reloadTimer);

@@ -12,6 +12,7 @@ import {
 import { exportPictures } from '../library/export';
 import type { LibraryQuery } from '../library/library';
 import { rateFiles } from '../library/rating-write';
+import { mapLimit } from '../library/scan';
 import { PlainError } from '../errors';
 import type { Handlers } from '../rpc/dispatch';
 import { itemOf, queryOfFilter } from './library';
@@ -96,10 +97,11 @@ export function createCollectService(options: CollectOptions): CollectService {
   ) => {
     const entries: LibraryEntry[] = [];
     const failed: string[] = [];
-    for (const id of new Set(ids)) {
+    // A few at a time: each is a read and one or two atomic writes.
+    await mapLimit([...new Set(ids)], 8, async (id) => {
       if (!library.get(id)) {
         failed.push(id);
-        continue;
+        return;
       }
       try {
         entries.push(await one(id));
@@ -107,7 +109,7 @@ export function createCollectService(options: CollectOptions): CollectService {
         log(`library: ${what} ${id} failed (${error instanceof Error ? error.message : ''})`);
         failed.push(id);
       }
-    }
+    });
     if (entries.length === 0 && failed.length > 0) {
       throw new PlainError(
         'not_found',

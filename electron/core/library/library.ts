@@ -108,7 +108,7 @@ export interface Library {
   /**
    * Rewrites one picture's record: `change` gets its sidecar and the image's absolute path, may
    * replace the image (atomically), and answers the new sidecar, which is written after it.
-   * Rewrites run one at a time; the watcher leaves the picture alone meanwhile.
+   * Rewrites of one picture run one at a time; the watcher leaves the picture alone meanwhile.
    */
   rewrite(
     id: string,
@@ -455,8 +455,8 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
 
   /** The deletes, one after another (see delete). */
   let deletes: Promise<unknown> = Promise.resolve();
-  /** The rewrites, one after another (see rewrite). */
-  let rewrites: Promise<unknown> = Promise.resolve();
+  /** The rewrites of each picture, one after another (see rewrite). */
+  const rewrites = new Map<string, Promise<unknown>>();
   const requireEntry = (id: string): LibraryEntry => {
     const entry = byId.get(id);
     if (!entry) {
@@ -540,22 +540,15 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
 
     async setFavourite(id, favourite) {
       const entry = requireEntry(id);
-      const sidecar = await library.readSidecar(id);
-      if (!sidecar) {
-        throw new LibraryError(
-          'unreadable',
-          'The record of that image could not be read, so it could not be marked. Refresh the library and try again.',
-        );
+      if (entry.favourite === favourite) {
+        const sidecar = await library.readSidecar(id);
+        if (sidecar?.favourite === favourite) return entry;
       }
-      if (sidecar.favourite === favourite && entry.favourite === favourite) return entry;
-      await writeSidecar(abs(entry.sidecarPath), { ...sidecar, favourite });
-      const updated = entryFromSidecar({ ...sidecar, favourite }, entry.path, entry.sidecarPath);
-      await serial(() => putEntry(updated));
-      return updated;
+      return library.rewrite(id, ({ sidecar }) => Promise.resolve({ ...sidecar, favourite }));
     },
 
     rewrite(id, change) {
-      const run = rewrites.then(async () => {
+      const run = (rewrites.get(id) ?? Promise.resolve()).then(async () => {
         const entry = requireEntry(id);
         const sidecar = await library.readSidecar(id);
         if (!sidecar) {
@@ -575,7 +568,11 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
           inFlight.delete(entry.path);
         }
       });
-      rewrites = run.catch(() => undefined);
+      const settled = run.catch(() => undefined);
+      rewrites.set(id, settled);
+      void settled.then(() => {
+        if (rewrites.get(id) === settled) rewrites.delete(id);
+      });
       return run;
     },
 

@@ -3,6 +3,7 @@ import type { LibraryItem } from '../../../shared/api';
 import { getBridge } from '../../state/bridge';
 import { messageOf } from '../../state/connection';
 import { libraryMediaUrl, useCompare } from '../../state/compare';
+import { useModalDialog } from '../../ui/useModalDialog';
 import { PICTURE_TYPES, useFilePicker } from '../../ui/useFilePicker';
 
 const RECENT = 40;
@@ -29,15 +30,7 @@ export function Picker({ open, onClose }: { open: boolean; onClose: () => void }
   const takeFiles = useCompare((s) => s.takeFiles);
   const side = pictures[0] === null ? 0 : 1;
 
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) {
-      if (typeof element.showModal === 'function') element.showModal();
-      else element.setAttribute('open', '');
-    }
-    if (!open && element.open) element.close();
-  }, [open]);
+  useModalDialog(dialog, open);
 
   useEffect(() => {
     if (!open) return undefined;

@@ -20,6 +20,7 @@ import type { LibraryItem } from '../../../shared/api';
 import { getBridge } from '../../state/bridge';
 import { PAGE_SIZE, useLibraryBrowse } from '../../state/library-browse';
 import { useLibrarySelection } from '../../state/library-selection';
+import { selectAllMatching } from '../../state/library-collect';
 import { LIBRARY_DRAG_TYPE, libraryDragData } from '../../ui/library-drag';
 import { mediaUrl, thumbUrl } from '../../ui/library-media';
 
@@ -192,8 +193,8 @@ export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void })
       case 'a':
         if (event.ctrlKey || event.metaKey) {
           event.preventDefault();
-          const ids = Object.values(state.pages).flatMap((list) => list.map((e) => e.id));
-          useLibrarySelection.setState({ selected: ids });
+          // Every picture the filter matches, not only the pages loaded.
+          void selectAllMatching();
         }
         break;
       default:

@@ -13,10 +13,13 @@ import { useLibraryToast } from '../../state/library-toast';
 import { EmptyState } from '../../ui/EmptyState';
 import { PlaceHeader } from '../../ui/PlaceHeader';
 import { PICTURE_TYPES, useFilePicker } from '../../ui/useFilePicker';
-import { compareTwo } from './actions';
+import { BulkBar, SelectAllButton } from './BulkBar';
+import { CollectionsSidebar } from './CollectionsSidebar';
+import { ExportDialog } from './ExportDialog';
 import { LibraryDetail, operationLabel } from './LibraryDetail';
 import { LibraryGrid } from './LibraryGrid';
 import '../../styles/library.css';
+import '../../styles/library-collect.css';
 
 function hasFiles(event: DragEvent): boolean {
   return Array.from(event.dataTransfer.types).includes('Files');
@@ -107,54 +110,7 @@ function Toolbar() {
             ? `${total.toLocaleString()} of ${all.toLocaleString()}`
             : `${total.toLocaleString()} image${total === 1 ? '' : 's'}`}
       </span>
-    </div>
-  );
-}
-
-function SelectionBar() {
-  const selected = useLibrarySelection((s) => s.selected);
-  if (selected.length === 0) return null;
-  const [a, b] = selected;
-  return (
-    <div className="library-selection" role="toolbar" aria-label="Selected images">
-      <span>{selected.length === 1 ? '1 selected' : `${selected.length} selected`}</span>
-      {selected.length === 1 ? (
-        <button
-          type="button"
-          className="button button--small"
-          onClick={() => {
-            const { focus, openDetail } = useLibrarySelection.getState();
-            const item = useLibraryBrowse.getState().itemAt(focus);
-            if (item) openDetail(item);
-          }}
-        >
-          Open
-        </button>
-      ) : null}
-      <button
-        type="button"
-        className="button button--small"
-        disabled={selected.length !== 2}
-        onClick={() => {
-          if (a !== undefined && b !== undefined) compareTwo(a, b);
-        }}
-      >
-        Compare two
-      </button>
-      <button
-        type="button"
-        className="button button--small button--danger"
-        onClick={() => void useLibraryBrowse.getState().deleteIds(selected)}
-      >
-        Delete {selected.length === 1 ? '' : selected.length}
-      </button>
-      <button
-        type="button"
-        className="button button--small"
-        onClick={() => useLibrarySelection.getState().clearSelection()}
-      >
-        Clear selection
-      </button>
+      <SelectAllButton />
     </div>
   );
 }
@@ -287,8 +243,9 @@ export function LibraryPlace() {
           void useLibraryImport.getState().importFiles(Array.from(e.dataTransfer.files));
         }}
       >
+        {!empty ? <CollectionsSidebar /> : null}
         {!empty ? <Toolbar /> : null}
-        <SelectionBar />
+        <BulkBar />
         {error && all === null ? (
           <div className="place__content place__content--center">
             <EmptyState icon="warning" title="The library could not be opened">
@@ -345,6 +302,7 @@ export function LibraryPlace() {
           </div>
         ) : null}
         <ToastView />
+        <ExportDialog />
       </div>
     </>
   );
