@@ -31,7 +31,7 @@ import { createCreateService } from './create';
 import { createLibraryService, type LibraryFolder, type LibraryService } from './library';
 import { createCompareService } from './compare';
 import type { LibraryOptions, TrashFunction } from '../library';
-import { createCollectHandlers } from './collect';
+import { createCollectService } from './collect';
 import { createFolderGate, shellHandlers, type ShellServices } from './shell-services';
 import { createInputs } from '../inputs';
 import type { SandboxOptions } from '../sandbox';
@@ -195,6 +195,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...(options.mediaBase !== undefined ? { mediaBase: options.mediaBase } : {}),
     emit: (event, payload) => hub.emit(event, payload),
     log,
+    narrow: (filter) => collect.narrow(filter),
     ...(libraryOverride === null
       ? {
           useFolder: async (dir: string | null) => {
@@ -211,6 +212,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const stopLibraryFolder = settings.subscribe(() => library.folderMayHaveChanged());
   const compare = createCompareService({ library: () => library.current(), inputs });
   const folders = createFolderGate(options.shell === 'electron');
+  const collect = createCollectService({
+    current: () => library.current(),
+    emit: (event, payload) => hub.emit(event, payload),
+    folders,
+    log,
+  });
 
   const handlers: Handlers = {
     'app.info': () => Promise.resolve({ ...info }),
@@ -234,7 +241,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return library.handlers['library.move'](request);
     },
     ...compare.handlers,
-    ...createCollectHandlers(),
+    ...collect.handlers,
   };
 
   const inner = createDispatch(handlers, {

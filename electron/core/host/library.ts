@@ -9,6 +9,7 @@ import path from 'node:path';
 import type {
   EventName,
   EventPayload,
+  LibraryFilter,
   LibraryItem,
   LibraryRecipe,
   ShellKind,
@@ -26,6 +27,7 @@ import {
   type Sidecar,
   type TrashFunction,
 } from '../library';
+import type { LibraryQuery } from '../library/library';
 import { moveLibrary, moveProblem } from '../library/move';
 import type { InputsService } from '../inputs';
 import { PlainError } from '../errors';
@@ -69,6 +71,8 @@ export interface LibraryServiceOptions {
    * (the browser shell's --library), and then the library cannot be moved from here.
    */
   useFolder?: (dir: string | null) => Promise<void>;
+  /** What a filter's collection and rating add to a query (host/collect.ts). */
+  narrow?: (filter: LibraryFilter) => Promise<Pick<LibraryQuery, 'only' | 'minRating'>>;
   /** Options for openLibrary (tests: debounce, watch). */
   libraryOptions?: LibraryOptions;
   log?: (line: string) => void;
@@ -107,6 +111,19 @@ export function itemOf(entry: LibraryEntry): LibraryItem {
     rating: entry.rating,
     sandbox: entry.sandbox,
     credits: entry.credits,
+  };
+}
+
+/** The library query of a filter (its collection and rating come from `narrow`). */
+export function queryOfFilter(request: LibraryFilter): LibraryQuery {
+  return {
+    ...(request.text !== undefined ? { text: request.text } : {}),
+    ...(request.operations?.length ? { operations: request.operations } : {}),
+    ...(request.models?.length ? { models: request.models } : {}),
+    ...(request.from !== undefined ? { from: request.from } : {}),
+    ...(request.to !== undefined ? { to: request.to } : {}),
+    ...(request.favourites ? { favourites: true } : {}),
+    ...(request.sandbox !== undefined ? { sandbox: request.sandbox } : {}),
   };
 }
 
@@ -264,15 +281,10 @@ export function createLibraryService(options: LibraryServiceOptions): LibrarySer
 
   const handlers: LibraryService['handlers'] = {
     'library.query': (request) =>
-      withLibrary((library) => {
+      withLibrary(async (library) => {
         const result = library.query({
-          ...(request.text !== undefined ? { text: request.text } : {}),
-          ...(request.operations?.length ? { operations: request.operations } : {}),
-          ...(request.models?.length ? { models: request.models } : {}),
-          ...(request.from !== undefined ? { from: request.from } : {}),
-          ...(request.to !== undefined ? { to: request.to } : {}),
-          ...(request.favourites ? { favourites: true } : {}),
-          ...(request.sandbox !== undefined ? { sandbox: request.sandbox } : {}),
+          ...queryOfFilter(request),
+          ...(await options.narrow?.(request)),
           ...(request.sort ? { sort: request.sort } : {}),
           offset: request.offset,
           limit: request.limit,

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { readIndexCache, writeIndexCache } from './cache';
 import type { LibrarySort } from '../../../shared/api';
 import { inOrder } from './sort';
+import { COLLECTIONS_DIR } from './collections';
 import { compareNewestFirst, entryFromSidecar, type LibraryEntry } from './entry';
 import { INPUTS_DIR, LibraryError, checkSidecar, isHiddenName, type Sidecar } from './format';
 import { LIBRARY_LIMITS, readBoundedJson } from './files';
@@ -66,6 +67,10 @@ export interface LibraryQuery {
   sandbox?: boolean;
   /** The order (default newest first). */
   sort?: LibrarySort;
+  /** Only these ids (a collection's pictures). */
+  only?: ReadonlySet<string>;
+  /** Only pictures rated at least this. */
+  minRating?: number;
   offset?: number;
   limit?: number;
 }
@@ -97,6 +102,15 @@ export interface Library {
   save(input: SaveInput): Promise<LibraryEntry>;
   import(input: ImportInput | { path: string }): Promise<LibraryEntry>;
   setFavourite(id: string, favourite: boolean): Promise<LibraryEntry>;
+  /**
+   * Rewrites one picture's record: `change` gets its sidecar and the image's absolute path, may
+   * replace the image (atomically), and answers the new sidecar, which is written after it.
+   * Rewrites run one at a time; the watcher leaves the picture alone meanwhile.
+   */
+  rewrite(
+    id: string,
+    change: (current: { sidecar: Sidecar; imageFile: string }) => Promise<Sidecar>,
+  ): Promise<LibraryEntry>;
   delete(ids: string[]): Promise<DeleteReceipt>;
   undoDelete(token: string): Promise<LibraryEntry[]>;
   /** Absolute path of the cached WebP thumbnail (made now if missing or stale). */
@@ -396,7 +410,11 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
     watcher = watchFolders(libraryDir, {
       ignored: (rel) => {
         const segments = rel.split('/');
-        return segments.some(isHiddenName) || segments[0] === INPUTS_DIR;
+        return (
+          segments.some(isHiddenName) ||
+          segments[0] === INPUTS_DIR ||
+          segments[0] === COLLECTIONS_DIR
+        );
       },
       onChange: markDirty,
       onError: (relDir, error) =>
@@ -417,6 +435,8 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
 
   /** The deletes, one after another (see delete). */
   let deletes: Promise<unknown> = Promise.resolve();
+  /** The rewrites, one after another (see rewrite). */
+  let rewrites: Promise<unknown> = Promise.resolve();
   const requireEntry = (id: string): LibraryEntry => {
     const entry = byId.get(id);
     if (!entry) {
@@ -447,6 +467,8 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
         if (e.createdMs < from || e.createdMs >= to) return false;
         if (query.favourites && !e.favourite) return false;
         if (query.sandbox !== undefined && e.sandbox !== query.sandbox) return false;
+        if (query.only && !query.only.has(e.id)) return false;
+        if (query.minRating !== undefined && e.rating < query.minRating) return false;
         if (words.length) {
           const hay = `${e.prompt}\n${e.negativePrompt}\n${e.path}`.toLowerCase();
           if (!words.every((w) => hay.includes(w))) return false;
@@ -509,6 +531,31 @@ export async function openLibrary(dir: string, options: LibraryOptions = {}): Pr
       const updated = entryFromSidecar({ ...sidecar, favourite }, entry.path, entry.sidecarPath);
       await serial(() => putEntry(updated));
       return updated;
+    },
+
+    rewrite(id, change) {
+      const run = rewrites.then(async () => {
+        const entry = requireEntry(id);
+        const sidecar = await library.readSidecar(id);
+        if (!sidecar) {
+          throw new LibraryError(
+            'unreadable',
+            'The record of that image could not be read, so it could not be changed. Refresh the library and try again.',
+          );
+        }
+        inFlight.add(entry.path);
+        try {
+          const next = await change({ sidecar, imageFile: abs(entry.path) });
+          await writeSidecar(abs(entry.sidecarPath), next);
+          const updated = entryFromSidecar(next, entry.path, entry.sidecarPath);
+          await serial(() => putEntry(updated));
+          return updated;
+        } finally {
+          inFlight.delete(entry.path);
+        }
+      });
+      rewrites = run.catch(() => undefined);
+      return run;
     },
 
     delete(ids) {

@@ -28,6 +28,7 @@ import {
 import { imageInfo, isStructurallyComplete, type ImageInfo } from './imageinfo';
 import { embedRecipe, readEmbedded } from './metadata';
 import { parseParameters } from './parameters';
+import { ratingField } from './rating';
 
 declare const __ATELIER_VERSION__: string | undefined;
 export const APP_VERSION: string =
@@ -301,6 +302,7 @@ export async function importImage(
       appVersion: APP_VERSION,
       image: { format: info.format, width: info.width, height: info.height },
       favourite: false,
+      ...ratingField(input.bytes),
       ...foreign,
     },
     hooks,
@@ -332,7 +334,13 @@ export function sidecarForOrphan(
   };
   const recipe = embedded.recipe;
   if (recipe && !idTaken(recipe.id)) {
-    const parsed = Sidecar.safeParse({ ...recipe, file: imageName, image, favourite: false });
+    const parsed = Sidecar.safeParse({
+      ...recipe,
+      file: imageName,
+      image,
+      favourite: false,
+      ...ratingField(bytes),
+    });
     if (parsed.success) return parsed.data;
   }
   const foreign = foreignFields(embedded, imageName);
@@ -345,6 +353,7 @@ export function sidecarForOrphan(
     appVersion: APP_VERSION,
     image,
     favourite: false,
+    ...ratingField(bytes),
     ...foreign,
   };
 }

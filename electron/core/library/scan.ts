@@ -27,6 +27,8 @@ import {
 } from './files';
 import { refusalOf } from '../fs/read-bounded';
 import { detectFormat, imageInfo, isStructurallyComplete } from './imageinfo';
+import { COLLECTIONS_DIR } from './collections';
+import { adoptImageRatings } from './rating-scan';
 import { newId, sidecarForOrphan, writeSidecar } from './save';
 
 /** An entry with the state of its sidecar file when it was read. */
@@ -227,6 +229,8 @@ export async function scanDirectory(
     }
     if (isHiddenName(name)) continue;
     if (d.isDirectory()) {
+      // Collections are files of their own (collections.ts), not pictures.
+      if (relDir === '' && name === COLLECTIONS_DIR) continue;
       if (relDir === '' && name === INPUTS_DIR) {
         // Not indexed, but a crash may have left a temporary file there too.
         if (ctx.repair) {
@@ -403,6 +407,9 @@ export async function scanDirectory(
       sidecarSize: written.size,
     });
   }
+
+  // A rating another program wrote into a picture (rating-scan.ts).
+  if (ctx.repair) await adoptImageRatings(ctx, entries);
 
   // Ids must be unique: a copied pair gets a new id (in repair mode) or is left out.
   const kept: ScannedEntry[] = [];

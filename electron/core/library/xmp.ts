@@ -61,7 +61,7 @@ export function buildXmp(fields: XmpFields): string {
  * has either. (The regular expression this replaces took quadratic time on a packet full of
  * unclosed tags: 25 s for 2 MB.)
  */
-function elementText(xml: string, name: string): string | null {
+export function elementText(xml: string, name: string): string | null {
   const open = `<${name}`;
   let at = xml.indexOf(open);
   while (at >= 0) {
@@ -78,7 +78,7 @@ function elementText(xml: string, name: string): string | null {
 }
 
 /** The value of the first ` name="…"` attribute, or null. Linear, like elementText. */
-function attributeText(xml: string, name: string): string | null {
+export function attributeText(xml: string, name: string): string | null {
   const key = `${name}="`;
   let at = xml.indexOf(key);
   while (at >= 0 && (at === 0 || !/\s/.test(xml.charAt(at - 1)))) {

@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import type { ImageFormat, ResultRecipe } from '../../../electron/core/library';
 
@@ -60,4 +63,15 @@ export async function waitFor(
     if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** exiftool, the reference reader of what is embedded in pictures (absent: tests skip). */
+export const EXIFTOOL = '/usr/bin/exiftool';
+export const hasExiftool = existsSync(EXIFTOOL);
+export const runFile = promisify(execFile);
+
+/** The xmp:Rating exiftool reads in a file (undefined when it finds none). */
+export async function exiftoolRating(file: string): Promise<unknown> {
+  const { stdout } = await runFile(EXIFTOOL, ['-XMP:Rating', '-j', file]);
+  return (JSON.parse(stdout) as Record<string, unknown>[])[0]?.Rating;
 }

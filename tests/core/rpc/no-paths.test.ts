@@ -112,5 +112,14 @@ describe('through the desktop host, an arbitrary absolute path is refused everyw
     refused(await host.dispatch('compare.save', { left: side, right: side }), 'invalid_request');
     refused(await host.dispatch('settings.set', { libraryDir: root }), 'choose_folder');
     refused(await host.dispatch('library.move', { to: join(root, 'elsewhere') }), 'choose_folder');
+    const exportTo = (to: string) => ({
+      ids: ['01JDQ8Y3V4K6Z0R2M5N7P9Q1S3'],
+      to,
+      format: 'png',
+      longestEdge: null,
+      metadata: 'strip',
+      names: 'prompt',
+    });
+    refused(await host.dispatch('library.export', exportTo(root)), 'choose_folder');
   });
 });
