@@ -5,12 +5,20 @@
  * of the current filter and order (asking the core for a page not loaded yet), and rating.
  */
 import { create } from 'zustand';
-import type { LibraryItem, Rating } from '../../shared/api';
+import type { LibraryItem, LibrarySort, Rating } from '../../shared/api';
 import { getBridge } from './bridge';
 import { messageOf } from './connection';
 import { PAGE_SIZE, useLibraryBrowse } from './library-browse';
 import { useLibrarySelection } from './library-selection';
 import { tell } from './library-toast';
+
+/** The orders of the Library, as the Sort menu says them. */
+export const SORT_LABELS: Readonly<Record<LibrarySort, string>> = {
+  newest: 'Newest first',
+  oldest: 'Oldest first',
+  rating: 'Best rated first',
+  model: 'By model',
+};
 
 /** The thumbnail size slider's range (CSS px of a tile's side). */
 export const TILE_SIZE = { min: 96, max: 320, step: 8, initial: 168 } as const;

@@ -122,6 +122,11 @@ export const LibraryRecipe = z.object({
   inputs: z.array(
     z.object({ role: z.string(), file: z.string(), width: z.number(), height: z.number() }),
   ),
+  /**
+   * Every other field of the sidecar, by its name: a parent's id, a mask, what newer versions add.
+   * The detail panel shows them as they are, so a field added to the format appears there.
+   */
+  more: z.record(z.string(), JsonValue).default({}),
   /** For imports: where the image came from and the plain-text parameters it carried. */
   source: z
     .object({

@@ -19,6 +19,7 @@ import {
   ELECTRON_MEDIA_BASE,
   LibraryError,
   openLibrary,
+  type JsonValue,
   type Library,
   type LibraryEntry,
   type LibraryOptions,
@@ -126,8 +127,35 @@ export function queryOfFilter(request: LibraryFilter): LibraryQuery {
   };
 }
 
+/** The sidecar's fields the recipe carries by name; the rest goes in `more` as it is. */
+const RECIPE_FIELDS: ReadonlySet<string> = new Set([
+  'format',
+  'id',
+  'file',
+  'operation',
+  'endpoint',
+  'model',
+  'params',
+  'seed',
+  'finishReason',
+  'credits',
+  'createdAt',
+  'appVersion',
+  'image',
+  'inputs',
+  'sandbox',
+  'favourite',
+  'source',
+  'rating',
+]);
+
 function recipeOf(sidecar: Sidecar): LibraryRecipe {
+  const more: Record<string, JsonValue> = {};
+  for (const [name, value] of Object.entries(sidecar) as [string, JsonValue | undefined][]) {
+    if (!RECIPE_FIELDS.has(name) && value !== undefined) more[name] = value;
+  }
   return {
+    more,
     params: sidecar.params,
     finishReason: sidecar.finishReason,
     appVersion: sidecar.appVersion,

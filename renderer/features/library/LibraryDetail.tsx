@@ -1,46 +1,67 @@
 /**
- * One image, large, with its recipe and what can be done with it. A modal dialog over the grid:
- * Escape closes, Left/Right go to the previous/next image.
+ * The viewer: one picture, full size, zoomable and pannable (PictureStage, Compare's zoom code),
+ * with its whole recipe beside it (RecipePanel) and what can be done with it. A modal dialog over
+ * the grid, opened from a tile (Enter, double-click) or the selection's Open.
+ *
+ * Keys: Left/Right the previous/next picture of the current filter and order, 1–5 rate and 0
+ * clears, F favourite, E edit, C compare with the next picture picked, I hides or shows the
+ * recipe, + and - zoom, Up/Down pan, Escape closes.
  */
-import { useEffect, useRef, useState } from 'react';
-import type { LibraryItem, LibraryRecipe } from '../../../shared/api';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { LibraryItem, LibraryRecipe, Rating } from '../../../shared/api';
 import { getBridge } from '../../state/bridge';
 import { messageOf } from '../../state/connection';
 import { useLibraryBrowse } from '../../state/library-browse';
 import { useLibrarySelection } from '../../state/library-selection';
+import { ratePictures, stepViewer, useLibraryView } from '../../state/library-view';
 import { mediaUrl } from '../../ui/library-media';
-import { copyImage, reuseSettings, takeAsInput } from './actions';
+import { FIT_VIEW, type View } from '../../ui/zoom/geometry';
+import type { ZoomGeometry } from '../../ui/zoom/pan-zoom';
+import { copyImage, pickToCompare, reuseSettings, takeAsInput } from './actions';
+import { keyView, PictureStage } from './PictureStage';
+import { RatingStars } from './RatingStars';
+import { operationLabel, RecipePanel } from './RecipePanel';
 
-const OPERATION_LABELS: Readonly<Record<string, string>> = {
-  'text-to-image': 'Text to image',
-  'image-to-image': 'Image to image',
-  upscale: 'Upscale',
-  import: 'Imported',
-};
+export { operationLabel } from './RecipePanel';
 
-export function operationLabel(operation: string): string {
-  return OPERATION_LABELS[operation] ?? operation.replace(/-/g, ' ');
+/** Keys typed into these are theirs, not the viewer's. */
+function isTyping(target: EventTarget): boolean {
+  const tag = (target as HTMLElement).tagName;
+  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
 }
 
-function formatCost(credits: number | null, sandbox: boolean): string {
-  if (sandbox) return 'Free (Sandbox)';
-  if (credits === null) return 'Unknown';
-  return `${credits} credit${credits === 1 ? '' : 's'}`;
+function useFullscreen(element: React.RefObject<HTMLElement | null>) {
+  const [on, setOn] = useState(false);
+  useEffect(() => {
+    const changed = () => setOn(document.fullscreenElement === element.current);
+    document.addEventListener('fullscreenchange', changed);
+    return () => document.removeEventListener('fullscreenchange', changed);
+  }, [element]);
+  const toggle = () => {
+    if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+    else void element.current?.requestFullscreen().catch(() => undefined);
+  };
+  return { on, toggle };
 }
 
 export function LibraryDetail({
   item,
-  onStep,
+  onEdit,
 }: {
   item: LibraryItem;
-  /** Go to the previous (-1) or next (+1) image of the grid. */
-  onStep: (delta: number) => void;
+  /** E and the Edit button: the Edit place's editPicture (wired by the app; absent: no edit). */
+  onEdit?: (item: LibraryItem) => void;
 }) {
   const folder = useLibraryBrowse((s) => s.folder);
+  const details = useLibraryView((s) => s.details);
   const [recipe, setRecipe] = useState<LibraryRecipe | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const closeRef = useRef<HTMLButtonElement>(null);
+  const [view, setView] = useState<View>(FIT_VIEW);
+  const geometry = useRef<ZoomGeometry | null>(null);
+  const dialog = useRef<HTMLDivElement>(null);
+  const fullscreen = useFullscreen(dialog);
   const close = () => {
+    if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
     useLibrarySelection.getState().openDetail(null);
     // Back to the grid, where the keyboard was.
     requestAnimationFrame(() => document.querySelector<HTMLElement>('.library-grid')?.focus());
@@ -64,153 +85,196 @@ export function LibraryDetail({
   }, [item.id]);
 
   useEffect(() => {
-    closeRef.current?.focus();
-  }, []);
+    // The dialog holds the keyboard (its own focus, not a button's: Space and Enter stay theirs).
+    if (!dialog.current?.contains(document.activeElement)) dialog.current?.focus();
+  }, [item.id]);
 
-  const onKeyDown = (event: React.KeyboardEvent) => {
+  const rate = (rating: Rating) => void ratePictures([item.id], rating);
+  const favourite = () => void useLibraryBrowse.getState().setFavourite(item, !item.favourite);
+
+  const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape') {
       event.preventDefault();
       close();
-    } else if (event.key === 'ArrowLeft' || event.key === 'ArrowRight') {
-      if ((event.target as HTMLElement).tagName === 'INPUT') return;
-      event.preventDefault();
-      onStep(event.key === 'ArrowLeft' ? -1 : 1);
+      return;
     }
+    if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+    const zoomed = keyView(event, geometry.current);
+    if (zoomed) {
+      event.preventDefault();
+      setView(zoomed);
+      return;
+    }
+    const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    if (key === 'ArrowLeft' || key === 'ArrowRight') void stepViewer(key === 'ArrowLeft' ? -1 : 1);
+    else if (/^[0-5]$/.test(key)) rate(Number(key));
+    else if (key === 'f') favourite();
+    else if (key === 'e' && onEdit) onEdit(item);
+    else if (key === 'c') pickToCompare(item);
+    else if (key === 'i') useLibraryView.getState().setDetails(!details);
+    else return;
+    event.preventDefault();
   };
 
-  const params = recipe?.params ?? {};
-  const scalar = (key: string) => {
-    const value = params[key];
-    return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
-  };
-  const rows: [string, string | null][] = [
-    ['Operation', operationLabel(item.operation)],
-    ['Model', item.model],
-    ['Seed', item.seed !== null ? String(item.seed) : null],
-    ['Size', `${item.width} × ${item.height} px, ${item.format.toUpperCase()}`],
-    ['Aspect ratio', scalar('aspect_ratio')],
-    ['Style', scalar('style_preset')],
-    ['Strength', scalar('strength')],
-    ['Cost', formatCost(item.credits, item.sandbox)],
-    ['Made', new Date(item.createdMs).toLocaleString()],
-  ];
   const titleId = `library-detail-title-${item.id}`;
+  const closeButton = (
+    <button
+      type="button"
+      className="button button--small"
+      aria-label="Close the image"
+      onClick={close}
+    >
+      Close
+    </button>
+  );
   const canInput = item.width > 0;
 
   return (
     <div
-      className="library-detail"
+      ref={dialog}
+      className={details ? 'library-detail' : 'library-detail library-detail--full'}
       role="dialog"
       aria-modal="true"
       aria-labelledby={titleId}
+      aria-describedby="library-viewer-keys"
+      tabIndex={-1}
       onKeyDown={onKeyDown}
     >
+      <p id="library-viewer-keys" className="visually-hidden">
+        Left and Right arrows go to the previous and next picture; 1 to 5 rate it, 0 clears the
+        rating; F marks a favourite;{onEdit ? ' E edits it;' : ''} C compares it with the next
+        picture you pick; I hides or shows the recipe; plus and minus zoom; Escape closes.
+      </p>
       <div className="library-detail__image">
-        <img src={mediaUrl(folder, item)} alt={item.prompt || 'The image'} draggable={false} />
-        <div className="library-detail__steps">
-          <button type="button" className="button button--small" onClick={() => onStep(-1)}>
-            ← Newer
-          </button>
-          <button type="button" className="button button--small" onClick={() => onStep(1)}>
-            Older →
-          </button>
-        </div>
-      </div>
-      <aside className="library-detail__side">
-        <div className="library-detail__head">
-          <h2 id={titleId} className="library-detail__title">
-            {operationLabel(item.operation)}
-            {item.sandbox ? <span className="library-tag">Sandbox</span> : null}
-          </h2>
+        <PictureStage
+          key={item.id}
+          url={mediaUrl(folder, item)}
+          alt={item.prompt || 'The image'}
+          size={{ width: item.width, height: item.height }}
+          view={view}
+          setView={setView}
+          geometryRef={geometry}
+        />
+        <div className="library-detail__bar" role="toolbar" aria-label="Viewer">
           <button
-            ref={closeRef}
             type="button"
             className="button button--small"
-            aria-label="Close the image"
-            onClick={close}
+            aria-label="Previous picture"
+            title="Previous picture (←)"
+            onClick={() => void stepViewer(-1)}
           >
-            Close
+            ←
           </button>
+          <button
+            type="button"
+            className="button button--small"
+            aria-label="Next picture"
+            title="Next picture (→)"
+            onClick={() => void stepViewer(1)}
+          >
+            →
+          </button>
+          <RatingStars rating={item.rating} onRate={rate} />
+          <button
+            type="button"
+            className="button button--small"
+            title="Compare with the next picture you pick (C)"
+            onClick={() => pickToCompare(item)}
+          >
+            Compare with…
+          </button>
+          <button
+            type="button"
+            className="button button--small"
+            aria-pressed={!details}
+            title="Hide or show the recipe (I)"
+            onClick={() => useLibraryView.getState().setDetails(!details)}
+          >
+            {details ? 'Hide recipe' : 'Show recipe'}
+          </button>
+          <button
+            type="button"
+            className="button button--small"
+            aria-pressed={fullscreen.on}
+            onClick={fullscreen.toggle}
+          >
+            {fullscreen.on ? 'Leave full screen' : 'Full screen'}
+          </button>
+          {details ? null : closeButton}
         </div>
-        <section aria-label="Recipe" className="library-recipe">
-          <h3 className="library-recipe__label">Prompt</h3>
-          <p className="library-recipe__prompt selectable">{item.prompt || '—'}</p>
-          {item.negativePrompt ? (
-            <>
-              <h3 className="library-recipe__label">Negative prompt</h3>
-              <p className="library-recipe__prompt selectable">{item.negativePrompt}</p>
-            </>
-          ) : null}
-          <dl className="library-recipe__list">
-            {rows
-              .filter((row): row is [string, string] => row[1] !== null && row[1] !== '')
-              .map(([label, value]) => (
-                <div key={label} className="library-recipe__row">
-                  <dt>{label}</dt>
-                  <dd className="selectable">{value}</dd>
-                </div>
-              ))}
-          </dl>
-          {recipe?.source?.parameters ? (
-            <>
-              <h3 className="library-recipe__label">Parameters it carried</h3>
-              <pre className="library-recipe__raw selectable">{recipe.source.parameters}</pre>
-            </>
-          ) : null}
-          {error ? <p className="field-error">{error}</p> : null}
-        </section>
-        <div className="library-detail__actions">
-          <button
-            type="button"
-            className="button"
-            aria-pressed={item.favourite}
-            onClick={() => void useLibraryBrowse.getState().setFavourite(item, !item.favourite)}
-          >
-            {item.favourite ? '★ Favourite' : '☆ Favourite'}
-          </button>
-          <button
-            type="button"
-            className="button"
-            disabled={!canInput}
-            onClick={() => void takeAsInput(item, 'transform')}
-          >
-            Use as input
-          </button>
-          <button
-            type="button"
-            className="button"
-            disabled={!canInput}
-            onClick={() => void takeAsInput(item, 'upscale')}
-          >
-            Upscale
-          </button>
-          <button type="button" className="button" onClick={() => void reuseSettings(item)}>
-            Reuse settings
-          </button>
-          <button type="button" className="button" onClick={() => void copyImage(item)}>
-            Copy image
-          </button>
-          {folder?.canReveal ? (
+      </div>
+      {details ? (
+        <aside className="library-detail__side">
+          <div className="library-detail__head">
+            <h2 id={titleId} className="library-detail__title">
+              {operationLabel(item.operation)}
+              {item.sandbox ? <span className="library-tag">Sandbox</span> : null}
+            </h2>
+            {closeButton}
+          </div>
+          <RecipePanel item={item} recipe={recipe} error={error} />
+          <div className="library-detail__actions">
             <button
               type="button"
               className="button"
-              onClick={() => void useLibraryBrowse.getState().reveal(item)}
+              aria-pressed={item.favourite}
+              onClick={favourite}
             >
-              Reveal in folder
+              {item.favourite ? '★ Favourite' : '☆ Favourite'}
             </button>
-          ) : null}
-          <button
-            type="button"
-            className="button button--danger"
-            onClick={() => {
-              close();
-              void useLibraryBrowse.getState().deleteIds([item.id]);
-            }}
-          >
-            Delete
-          </button>
-        </div>
-      </aside>
+            {onEdit ? (
+              <button type="button" className="button" onClick={() => onEdit(item)}>
+                Edit
+              </button>
+            ) : null}
+            <button
+              type="button"
+              className="button"
+              disabled={!canInput}
+              onClick={() => void takeAsInput(item, 'transform')}
+            >
+              Use as input
+            </button>
+            <button
+              type="button"
+              className="button"
+              disabled={!canInput}
+              onClick={() => void takeAsInput(item, 'upscale')}
+            >
+              Upscale
+            </button>
+            <button type="button" className="button" onClick={() => void reuseSettings(item)}>
+              Reuse settings
+            </button>
+            <button type="button" className="button" onClick={() => void copyImage(item)}>
+              Copy image
+            </button>
+            {folder?.canReveal ? (
+              <button
+                type="button"
+                className="button"
+                onClick={() => void useLibraryBrowse.getState().reveal(item)}
+              >
+                Reveal in folder
+              </button>
+            ) : null}
+            <button
+              type="button"
+              className="button button--danger"
+              onClick={() => {
+                close();
+                void useLibraryBrowse.getState().deleteIds([item.id]);
+              }}
+            >
+              Delete
+            </button>
+          </div>
+        </aside>
+      ) : (
+        <h2 id={titleId} className="visually-hidden">
+          {operationLabel(item.operation)}
+        </h2>
+      )}
     </div>
   );
 }

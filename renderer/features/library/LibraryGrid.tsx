@@ -21,10 +21,12 @@ import { getBridge } from '../../state/bridge';
 import { PAGE_SIZE, useLibraryBrowse } from '../../state/library-browse';
 import { useLibrarySelection } from '../../state/library-selection';
 import { selectAllMatching } from '../../state/library-collect';
+import { SORT_LABELS, useLibraryView } from '../../state/library-view';
+import { pickedForCompare } from './actions';
+import { starsLabel } from './RatingStars';
 import { LIBRARY_DRAG_TYPE, libraryDragData } from '../../ui/library-drag';
 import { mediaUrl, thumbUrl } from '../../ui/library-media';
 
-const MIN_CELL = 168;
 const GAP = 8;
 /** Space above the first row and below the last (the virtualizer's padding). */
 const PADDING = 16;
@@ -37,7 +39,8 @@ const DATE = new Intl.DateTimeFormat();
 export function describeItem(item: LibraryItem): string {
   const what = item.prompt.trim() || item.path.slice(item.path.lastIndexOf('/') + 1);
   const date = DATE.format(item.createdMs);
-  return `${what}. ${date}${item.favourite ? ', favourite' : ''}${item.sandbox ? ', Sandbox' : ''}`;
+  const rated = item.rating > 0 ? `, rated ${starsLabel(item.rating)}` : '';
+  return `${what}. ${date}${item.favourite ? ', favourite' : ''}${rated}${item.sandbox ? ', Sandbox' : ''}`;
 }
 
 export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void }) {
@@ -49,6 +52,8 @@ export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void })
   const selected = useLibrarySelection((s) => s.selected);
   const focus = useLibrarySelection((s) => s.focus);
   const generation = useLibraryBrowse((s) => s.generation);
+  const sort = useLibraryBrowse((s) => s.sort);
+  const minCell = useLibraryView((s) => s.tileSize);
 
   useLayoutEffect(() => {
     const element = scrollRef.current;
@@ -60,8 +65,8 @@ export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void })
   }, []);
 
   const inner = Math.max(0, width - 2 * PADDING);
-  const columns = Math.max(1, Math.floor((inner + GAP) / (MIN_CELL + GAP)));
-  const cell = columns > 0 ? (inner - GAP * (columns - 1)) / columns : MIN_CELL;
+  const columns = Math.max(1, Math.floor((inner + GAP) / (minCell + GAP)));
+  const cell = columns > 0 ? (inner - GAP * (columns - 1)) / columns : minCell;
   const rowHeight = Math.max(40, Math.floor(cell)) + GAP;
   const rows = Math.ceil(total / columns);
 
@@ -109,6 +114,10 @@ export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void })
   const actions = useMemo<CellActions>(
     () => ({
       click(index, event) {
+        const item = useLibraryBrowse.getState().itemAt(index);
+        if (item && !event.shiftKey && !event.ctrlKey && !event.metaKey && pickedForCompare(item)) {
+          return;
+        }
         useLibrarySelection
           .getState()
           .select(
@@ -208,7 +217,7 @@ export function LibraryGrid({ onOpen }: { onOpen: (item: LibraryItem) => void })
       ref={scrollRef}
       className="library-grid"
       role="listbox"
-      aria-label="Images, newest first"
+      aria-label={`Images, ${SORT_LABELS[sort].toLowerCase()}`}
       aria-multiselectable="true"
       tabIndex={0}
       aria-activedescendant={total > 0 && focusedRendered ? `library-cell-${focus}` : undefined}
@@ -373,6 +382,15 @@ const GridCell = memo(function GridCell({
           {item.favourite ? (
             <span className="library-cell__badge library-cell__badge--fav" aria-hidden>
               ★
+            </span>
+          ) : null}
+          {item.rating > 0 ? (
+            <span
+              className="library-cell__badge library-cell__badge--rating"
+              data-rating={item.rating}
+              aria-hidden
+            >
+              {'★'.repeat(item.rating)}
             </span>
           ) : null}
           {item.sandbox ? (

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { useApp } from '../../state/connection';
+import type { LibrarySort } from '../../../shared/api';
 import {
-  PAGE_SIZE,
   followLibrary,
   isFiltered,
   useLibraryBrowse,
@@ -16,6 +16,8 @@ import { PICTURE_TYPES, useFilePicker } from '../../ui/useFilePicker';
 import { BulkBar, SelectAllButton } from './BulkBar';
 import { CollectionsSidebar } from './CollectionsSidebar';
 import { ExportDialog } from './ExportDialog';
+import { SORT_LABELS, TILE_SIZE, useLibraryView } from '../../state/library-view';
+import { compareTwo, pickedForCompare } from './actions';
 import { LibraryDetail, operationLabel } from './LibraryDetail';
 import { LibraryGrid } from './LibraryGrid';
 import '../../styles/library.css';
@@ -103,6 +105,7 @@ function Toolbar() {
       >
         {filter.favourites ? '★' : '☆'} Favourites
       </button>
+      <SortAndSize />
       <span className="library-toolbar__count muted" aria-live="polite">
         {all === null
           ? ''
@@ -111,6 +114,58 @@ function Toolbar() {
             : `${total.toLocaleString()} image${total === 1 ? '' : 's'}`}
       </span>
       <SelectAllButton />
+    </div>
+  );
+}
+
+function SortAndSize() {
+  const sort = useLibraryBrowse((s) => s.sort);
+  const tileSize = useLibraryView((s) => s.tileSize);
+  return (
+    <>
+      <select
+        className="library-select"
+        aria-label="Sort"
+        value={sort}
+        onChange={(e) => useLibraryBrowse.getState().setSort(e.target.value as LibrarySort)}
+      >
+        {Object.entries(SORT_LABELS).map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+      <input
+        type="range"
+        className="library-toolbar__size"
+        aria-label="Thumbnail size"
+        aria-valuetext={`${tileSize} pixels`}
+        min={TILE_SIZE.min}
+        max={TILE_SIZE.max}
+        step={TILE_SIZE.step}
+        value={tileSize}
+        onChange={(e) => useLibraryView.getState().setTileSize(Number(e.target.value))}
+      />
+    </>
+  );
+}
+
+/** After C in the viewer: the grid waits for the second picture. */
+function ComparePickBar() {
+  const pick = useLibraryView((s) => s.comparePick);
+  if (!pick) return null;
+  return (
+    <div className="library-selection" role="toolbar" aria-label="Compare">
+      <span>
+        Pick the picture to compare with “{pick.prompt.trim() || pick.path.split('/').pop()}”.
+      </span>
+      <button
+        type="button"
+        className="button button--small"
+        onClick={() => useLibraryView.getState().pickForCompare(null)}
+      >
+        Cancel compare
+      </button>
     </div>
   );
 }
@@ -173,28 +228,6 @@ export function LibraryPlace() {
     return followLibrary();
   }, [online]);
 
-  const step = (delta: number) => {
-    const state = useLibraryBrowse.getState();
-    const selection = useLibrarySelection.getState();
-    const current = selection.detail;
-    if (!current) return;
-    let index = -1;
-    for (const [page, list] of Object.entries(state.pages)) {
-      const at = list.findIndex((e) => e.id === current.id);
-      if (at >= 0) index = Number(page) * PAGE_SIZE + at;
-    }
-    if (index < 0) return;
-    const next = index + delta;
-    if (next < 0 || next >= state.total) return;
-    const item = state.itemAt(next);
-    if (item) {
-      selection.openDetail(item);
-      selection.select(next, 'replace', state.itemAt);
-    } else {
-      void state.loadPage(Math.floor(next / PAGE_SIZE));
-    }
-  };
-
   const empty = all === 0;
   const noMatch = !empty && all !== null && total === 0;
   const filePicker = useFilePicker({
@@ -246,6 +279,7 @@ export function LibraryPlace() {
         {!empty ? <CollectionsSidebar /> : null}
         {!empty ? <Toolbar /> : null}
         <BulkBar />
+        <ComparePickBar />
         {error && all === null ? (
           <div className="place__content place__content--center">
             <EmptyState icon="warning" title="The library could not be opened">
@@ -288,9 +322,13 @@ export function LibraryPlace() {
             </EmptyState>
           </div>
         ) : (
-          <LibraryGrid onOpen={(item) => useLibrarySelection.getState().openDetail(item)} />
+          <LibraryGrid
+            onOpen={(item) => {
+              if (!pickedForCompare(item)) useLibrarySelection.getState().openDetail(item);
+            }}
+          />
         )}
-        {detail ? <LibraryDetail key={detail.id} item={detail} onStep={step} /> : null}
+        {detail ? <LibraryDetail item={detail} /> : null}
         {dropping ? (
           <div className="library-drop" aria-hidden>
             Drop to add to the library

@@ -9,6 +9,7 @@ import { useCreate } from '../../state/create';
 import { useLibraryBrowse } from '../../state/library-browse';
 import { useLibraryIntent } from '../../state/library-intent';
 import { useLibrarySelection } from '../../state/library-selection';
+import { useLibraryView } from '../../state/library-view';
 import { tell as toast } from '../../state/library-toast';
 import { useNavigation } from '../../state/navigation';
 import { recallOf, recallSentence } from '../../state/recall';
@@ -84,6 +85,31 @@ function leaveFor(item: LibraryItem): void {
 export function compareTwo(a: string, b: string): void {
   useLibraryIntent.setState({ intent: { kind: 'compare', ids: [a, b] } });
   useNavigation.getState().goTo('compare');
+}
+
+/**
+ * C in the viewer: the first picture to compare. The viewer closes and the grid asks for the
+ * second (the next one picked: a click, Enter, a double-click, or C in the viewer on another).
+ */
+export function pickToCompare(item: LibraryItem): void {
+  const waiting = useLibraryView.getState().comparePick;
+  if (waiting && waiting.id !== item.id) {
+    useLibraryView.getState().pickForCompare(null);
+    useLibrarySelection.getState().openDetail(null);
+    compareTwo(waiting.id, item.id);
+    return;
+  }
+  useLibraryView.getState().pickForCompare(item);
+  useLibrarySelection.getState().openDetail(null);
+  requestAnimationFrame(() => document.querySelector<HTMLElement>('.library-grid')?.focus());
+}
+
+/** A picture picked in the grid: true when it completed a comparison C started. */
+export function pickedForCompare(item: LibraryItem): boolean {
+  const waiting = useLibraryView.getState().comparePick;
+  if (!waiting || waiting.id === item.id) return false;
+  pickToCompare(item);
+  return true;
 }
 
 /**
