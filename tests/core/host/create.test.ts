@@ -357,23 +357,23 @@ describe('image-to-image and upscale', () => {
     ).toEqual(['init_image', 'style_image']);
     await expect(
       service.handlers['jobs.add']({
-        kind: 'edit',
-        endpoint: 'edit.erase',
-        params: {},
+        kind: 'guide',
+        endpoint: 'control.sketch',
+        params: { prompt: 'a fox' },
         count: 1,
         input: photo.id,
         images: { style_image: style.id },
       }),
-    ).rejects.toThrow(/Erase takes no picture called style_image/);
+    ).rejects.toThrow(/Sketch to image takes no picture called style_image/);
     await expect(
       service.handlers['jobs.add']({
-        kind: 'guide',
-        endpoint: 'edit.erase',
-        params: {},
+        kind: 'upscale',
+        endpoint: 'control.sketch',
+        params: { prompt: 'a fox' },
         count: 1,
         input: photo.id,
       }),
-    ).rejects.toThrow(/cannot do guide/);
+    ).rejects.toThrow(/cannot do upscale/);
   });
 
   it('takes a picture by path (the main process: Electron drops) and refuses an image job without one', async () => {
