@@ -52,6 +52,7 @@ test('the frame renders with the four places and no connection problem', async (
     /Library/,
     /Compare/,
     /Settings/,
+    /Queue/,
   ]);
   await expect(placeButton(app, 'Create')).toHaveAttribute('aria-current', 'page');
   await expect(heading(app)).toHaveText('Create');
@@ -111,8 +112,10 @@ test('each place is reachable by keyboard: Ctrl+1..4, Tab and Enter, arrows', as
   await app.keyboard.press('Space');
   await expect(heading(app)).toHaveText('Compare');
 
-  // Past the places, Tab goes on into the open place (here the Settings controls).
+  // Past the places and the Queue button, Tab goes on into the open place (the Settings controls).
   await openPlace(app, 'Settings');
+  await app.keyboard.press('Tab');
+  await expect(places(app).getByRole('button', { name: /^Queue/ })).toBeFocused();
   await app.keyboard.press('Tab');
   await expect(app.getByRole('radio', { name: 'System' })).toBeFocused();
   await app.keyboard.press('ArrowRight');

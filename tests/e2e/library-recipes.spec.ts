@@ -84,7 +84,7 @@ test('a ComfyUI picture added and an InvokeAI picture dropped show their prompt 
   await expect(dialog.getByText('156680208700286')).toBeVisible();
   // Its whole recipe was read back too (a sidecar naming ComfyUI as its source is understood).
   await expect(dialog.getByText(/no longer in the library/)).toHaveCount(0);
-  await dialog.getByRole('button', { name: '← Newer' }).click();
+  await dialog.getByRole('button', { name: 'Previous picture' }).click();
   await expect(dialog.getByText(INVOKE_METADATA.positive_prompt)).toBeVisible();
   await expect(dialog.getByText('Juggernaut XL v9')).toBeVisible();
 

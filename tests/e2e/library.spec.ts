@@ -145,11 +145,11 @@ test('shows the seeded library newest first; search and filters narrow it', asyn
   await page.getByRole('combobox', { name: 'Sandbox images' }).selectOption('only');
   await expect(count(page)).toHaveText('8 of 30');
   await page.getByRole('combobox', { name: 'Sandbox images' }).selectOption('all');
-  await page.getByLabel('From').fill('2026-10-05');
-  await page.getByLabel('To').fill('2026-10-09');
+  await page.getByLabel('From', { exact: true }).fill('2026-10-05');
+  await page.getByLabel('To', { exact: true }).fill('2026-10-09');
   await expect(count(page)).toHaveText('5 of 30');
-  await page.getByLabel('From').fill('');
-  await page.getByLabel('To').fill('');
+  await page.getByLabel('From', { exact: true }).fill('');
+  await page.getByLabel('To', { exact: true }).fill('');
   await expect(count(page)).toHaveText('30 images');
 });
 

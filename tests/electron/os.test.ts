@@ -127,7 +127,13 @@ describe('createJobProgress', () => {
     progress.onEvent('jobs.changed', job('other', 'sending'));
     progress.onEvent('jobs.changed', job('solo', 'done'));
     expect(batchFinished).toHaveBeenCalledExactlyOnceWith({ total: 1, done: 1 });
-    progress.onEvent('jobs.queue', { online: true, running: 0, waiting: 0, needsAttention: 0 });
+    progress.onEvent('jobs.queue', {
+      online: true,
+      running: 0,
+      waiting: 0,
+      needsAttention: 0,
+      paused: false,
+    });
     expect(setProgress).toHaveBeenLastCalledWith(-1);
   });
 });

@@ -1,4 +1,4 @@
-import { useId, type KeyboardEvent, type ReactNode } from 'react';
+import type { KeyboardEvent } from 'react';
 import { RecallNote } from './RecallNote';
 import { SEED_MAX, creditCost, ENDPOINTS } from '../../../shared/endpoints';
 import { usesCommandKey } from '../../app/platform';

@@ -17,7 +17,7 @@ import { BulkBar, SelectAllButton } from './BulkBar';
 import { CollectionsSidebar } from './CollectionsSidebar';
 import { ExportDialog } from './ExportDialog';
 import { SORT_LABELS, TILE_SIZE, useLibraryView } from '../../state/library-view';
-import { compareTwo, pickedForCompare } from './actions';
+import { pickedForCompare } from './actions';
 import { LibraryDetail, operationLabel } from './LibraryDetail';
 import { LibraryGrid } from './LibraryGrid';
 import '../../styles/library.css';
